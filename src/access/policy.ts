@@ -1,0 +1,48 @@
+import { ForbiddenError } from '../platform/errors.js';
+import { OrganisationKind } from './organisations.js';
+import { ALL_ROLES, Role } from './roles.js';
+import { hasAnyRole, type Viewer } from './viewer.js';
+
+/**
+ * The access policy, part one: which operations an organisation kind and role may attempt at all. Default deny:
+ * an action not listed here cannot be performed by anyone, and a viewer needs one of the listed roles *and*
+ * an organisation of one of the listed kinds. Which records an allowed operation then reaches is decided by
+ * the scope rules (`scope.ts`). docs/authorization.md is generated from these tables.
+ */
+export const ALL_KINDS: readonly OrganisationKind[] = Object.values(OrganisationKind);
+const SUPERVISORS: readonly OrganisationKind[] = [
+  OrganisationKind.INSPECTORATE,
+  OrganisationKind.MARKET_AUTHORITY,
+  OrganisationKind.MUNICIPALITY,
+  OrganisationKind.FOREIGN_INSPECTORATE,
+];
+
+export interface ActionRule {
+  description: string;
+  roles: readonly Role[];
+  kinds: readonly OrganisationKind[];
+}
+
+export const ACTIONS = {
+  'organisation.list': { description: 'list the organisations taking part', roles: ALL_ROLES, kinds: ALL_KINDS },
+  'provider.read': { description: 'read providers and their locations (within reach)', roles: ALL_ROLES, kinds: ALL_KINDS },
+  'provider.register': {
+    description: 'register a provider or add locations (within reach)',
+    roles: [Role.PLANNER, Role.COORDINATOR, Role.INTAKE, Role.INTEGRATION],
+    kinds: SUPERVISORS,
+  },
+  'audit.read': { description: "read who accessed the organisation's data", roles: [Role.AUDITOR], kinds: ALL_KINDS },
+} as const satisfies Record<string, ActionRule>;
+
+export type Action = keyof typeof ACTIONS;
+
+export function can(viewer: Viewer, action: Action): boolean {
+  const rule: ActionRule = ACTIONS[action];
+  return rule.kinds.includes(viewer.kind) && hasAnyRole(viewer, rule.roles);
+}
+
+export function requireAction(viewer: Viewer, action: Action): void {
+  if (!can(viewer, action)) {
+    throw new ForbiddenError(`Your organisation and roles do not allow you to ${ACTIONS[action].description}.`);
+  }
+}

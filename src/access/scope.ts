@@ -1,0 +1,95 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../platform/database/sql.js';
+import { OrganisationKind } from './organisations.js';
+import type { Viewer } from './viewer.js';
+
+/**
+ * The access policy, part two: which providers an organisation reaches. A provider is visible when it has a
+ * location within reach; asking for one outside reach answers exactly like asking for one that does not exist.
+ * Everything that reads providers — by id, in lists, in loaders — goes through these helpers.
+ */
+export enum ProviderReach {
+  /** Dutch supervisors: providers with a location in the Netherlands (cross-border ones included). */
+  NETHERLANDS = 'NETHERLANDS',
+  /** Zorginspectie: providers with a location in Belgium (Flemish and cross-border providers). */
+  BELGIUM = 'BELGIUM',
+  /** A municipality: providers with a location in its own territory, nothing else, ever. */
+  OWN_TERRITORY = 'OWN_TERRITORY',
+  /** No provider through the register itself (the OM reaches providers only through what is routed to it). */
+  NONE = 'NONE',
+}
+
+export const PROVIDER_REACH: Readonly<Record<OrganisationKind, ProviderReach>> = {
+  [OrganisationKind.INSPECTORATE]: ProviderReach.NETHERLANDS,
+  [OrganisationKind.MARKET_AUTHORITY]: ProviderReach.NETHERLANDS,
+  [OrganisationKind.MUNICIPALITY]: ProviderReach.OWN_TERRITORY,
+  [OrganisationKind.FOREIGN_INSPECTORATE]: ProviderReach.BELGIUM,
+  [OrganisationKind.PROSECUTION]: ProviderReach.NONE,
+};
+
+export interface LocationPlace {
+  country: string;
+  municipalityCode?: string | null;
+}
+
+export function locationInReach(viewer: Viewer, location: LocationPlace): boolean {
+  switch (PROVIDER_REACH[viewer.kind]) {
+    case ProviderReach.NETHERLANDS:
+      return location.country === 'NL';
+    case ProviderReach.BELGIUM:
+      return location.country === 'BE';
+    case ProviderReach.OWN_TERRITORY:
+      return location.country === 'NL' && location.municipalityCode === viewer.organisation;
+    case ProviderReach.NONE:
+      return false;
+  }
+}
+
+/** Describes the reach in words, for error messages. */
+export function reachDescription(viewer: Viewer): string {
+  switch (PROVIDER_REACH[viewer.kind]) {
+    case ProviderReach.NETHERLANDS:
+      return 'in the Netherlands';
+    case ProviderReach.BELGIUM:
+      return 'in Belgium';
+    case ProviderReach.OWN_TERRITORY:
+      return `in municipality ${viewer.organisation}`;
+    case ProviderReach.NONE:
+      return 'nowhere';
+  }
+}
+
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** A SQL condition, true when the provider whose id is `providerId` (a column or expression) is visible. */
+export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondition {
+  const located = (condition: string, params: unknown[] = []): SqlCondition => ({
+    sql: `exists (select 1 from location reach where reach.provider_id = ${providerId} and ${condition})`,
+    params,
+  });
+  switch (PROVIDER_REACH[viewer.kind]) {
+    case ProviderReach.NETHERLANDS:
+      return located(`reach.country = 'NL'`);
+    case ProviderReach.BELGIUM:
+      return located(`reach.country = 'BE'`);
+    case ProviderReach.OWN_TERRITORY:
+      return located(`reach.municipality_code = ?`, [viewer.organisation]);
+    case ProviderReach.NONE:
+      return { sql: 'false', params: [] };
+  }
+}
+
+/** The subset of `ids` the viewer may see, in one query. */
+export async function visibleProviderIds(em: EntityManager, viewer: Viewer, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const condition = providerVisibleSql(viewer, 'p.id');
+  const rows = await sql<{ id: string }>(
+    em,
+    `select p.id from provider p where p.id = any(?::uuid[]) and ${condition.sql}`,
+    [ids, ...condition.params],
+  );
+  return new Set(rows.map((row) => row.id));
+}

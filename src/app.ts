@@ -1,0 +1,143 @@
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import type { FastifyInstance } from 'fastify';
+import { accessGatePlugin } from './access/access-plugin.js';
+import { Authenticator, type Clock } from './access/authenticate.js';
+import type { TrustedIssuer } from './access/issuers.js';
+import { AuditTrail, AuditWriter } from './audit/index.js';
+import { auditPlugin } from './audit/audit-plugin.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { ENTITIES } from './modules.js';
+import type { Config } from './platform/config.js';
+import { createOrm, type Orm } from './platform/database/orm.js';
+import { installStatementCounter, sql } from './platform/database/sql.js';
+import { createApolloServer } from './platform/graphql/apollo.js';
+import { metricsPlugin } from './platform/graphql/metrics-plugin.js';
+import { graphiqlAvailable, graphiqlPage, registerGraphiqlAssets, type DemoPersona } from './platform/http/graphiql.js';
+import { createHttpServer, type Readiness } from './platform/http/server.js';
+import type { Logger } from './platform/logging.js';
+import { Metrics } from './platform/metrics.js';
+import { createLoaderCache, type RequestContext } from './request-context.js';
+import { buildGraphQLSchema } from './schema.js';
+
+export interface AppOptions {
+  config: Config;
+  databaseUrl: string;
+  logger: Logger;
+  issuers: TrustedIssuer[];
+  clock?: Clock;
+  /** Development only: ready-made tokens offered on the GraphiQL page. */
+  demoPersonas?: () => Promise<DemoPersona[]>;
+}
+
+export interface App {
+  http: FastifyInstance;
+  orm: Orm;
+  metrics: Metrics;
+  /** Stops accepting requests, lets in-flight ones finish, writes pending audit events, closes the pool. */
+  close(): Promise<void>;
+}
+
+/** Wires the service together. Migrations are applied by the caller (see main.ts and `npm run migrate`). */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const metrics = new Metrics();
+  const orm = await createOrm({
+    url: options.databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    logger,
+    poolSize: config.databasePoolSize,
+  });
+  installStatementCounter(orm.em, () => metrics.sqlStatements.inc());
+
+  const authenticator = new Authenticator({
+    issuers: options.issuers,
+    clock,
+    onRejected: (reason, issuer) => logger.info({ reason, issuer }, 'access token rejected'),
+  });
+  const auditWriter = new AuditWriter(() => orm.em.fork());
+  const withGraphiql = config.environment === 'development' && graphiqlAvailable();
+  const personas: DemoPersona[] = withGraphiql && options.demoPersonas ? await options.demoPersonas() : [];
+
+  const apollo = createApolloServer<RequestContext>({
+    schema: await buildGraphQLSchema(),
+    environment: config.environment,
+    logger,
+    plugins: [accessGatePlugin(), auditPlugin(logger), metricsPlugin(metrics)],
+    landingPage: withGraphiql ? () => graphiqlPage('/graphql', personas) : undefined,
+  });
+  await apollo.start();
+
+  const http = createHttpServer({
+    logger,
+    metrics,
+    production: config.environment === 'production',
+    readiness: () => readiness(orm),
+  });
+  if (withGraphiql) {
+    registerGraphiqlAssets(http);
+    http.get('/', async (_request, reply) => reply.redirect('/graphql'));
+  }
+
+  const settings = { conflictMarginDays: config.conflictMarginDays };
+  http.route({
+    method: ['GET', 'POST'],
+    url: '/graphql',
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request): Promise<RequestContext> => {
+        let viewer: RequestContext['viewer'];
+        let authError: Error | undefined;
+        try {
+          viewer = await authenticator.authenticate(request.headers.authorization);
+        } catch (error) {
+          authError = error as Error;
+        }
+        const cache = createLoaderCache();
+        const context: RequestContext = {
+          viewer,
+          authError,
+          em: orm.em.fork(),
+          requestId: request.id,
+          audit: new AuditTrail(viewer, request.id, auditWriter, clock),
+          settings,
+          now: clock,
+          loader: (factory) => cache(context, factory),
+        };
+        return context;
+      },
+    }),
+  });
+
+  let closed = false;
+  return {
+    http,
+    orm,
+    metrics,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await apollo.stop();
+      await auditWriter.close();
+      await orm.close();
+    },
+  };
+}
+
+async function readiness(orm: Orm): Promise<Readiness> {
+  try {
+    const [row] = await sql<{ applied: string }>(
+      orm.em.fork(),
+      'select count(*) as applied from mikro_orm_migrations where name = any(?::text[])',
+      [MIGRATIONS.map((migration) => migration.name)],
+    );
+    const applied = Number(row?.applied ?? 0);
+    if (applied < MIGRATIONS.length) {
+      return { ready: false, reason: `${MIGRATIONS.length - applied} database migrations are not applied yet.` };
+    }
+    return { ready: true };
+  } catch {
+    return { ready: false, reason: 'The database cannot be reached.' };
+  }
+}

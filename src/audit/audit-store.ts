@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../platform/database/sql.js';
+import { contentDigest, type AuditContent } from './canonical.js';
+
+/**
+ * Appends audit rows in one statement. The rows travel as one JSON parameter; the chaining trigger fills in
+ * shard, position and hashes in the order the rows are given.
+ */
+export async function insertAuditRows(em: EntityManager, rows: readonly AuditContent[]): Promise<void> {
+  if (rows.length === 0) return;
+  const payload = rows.map((row) => ({
+    occurred_at: row.occurredAt.toISOString(),
+    request_id: row.requestId,
+    actor_sub: row.actorSub,
+    actor_organisation: row.actorOrganisation,
+    actor_roles: row.actorRoles,
+    operation: row.operation,
+    resource_type: row.resourceType,
+    resource_ids: row.resourceIds,
+    owner_organisations: row.ownerOrganisations,
+    outcome: row.outcome,
+    details: row.details,
+    content_digest: contentDigest(row).toString('hex'),
+  }));
+  await sql(
+    em,
+    `insert into audit_event (occurred_at, request_id, actor_sub, actor_organisation, actor_roles, operation,
+        resource_type, resource_ids, owner_organisations, outcome, details, content_digest)
+     select (e->>'occurred_at')::timestamptz, e->>'request_id', e->>'actor_sub', e->>'actor_organisation',
+        array(select jsonb_array_elements_text(e->'actor_roles')), e->>'operation', e->>'resource_type',
+        array(select jsonb_array_elements_text(e->'resource_ids')),
+        array(select jsonb_array_elements_text(e->'owner_organisations')), e->>'outcome',
+        case when jsonb_typeof(e->'details') = 'object' then e->'details' end,
+        decode(e->>'content_digest', 'hex')
+     from jsonb_array_elements(?::jsonb) with ordinality as rows(e, position)
+     order by position`,
+    [JSON.stringify(payload)],
+  );
+}

@@ -1,0 +1,64 @@
+import { requireAction } from '../access/policy.js';
+import { sql } from '../platform/database/sql.js';
+import { BadUserInputError } from '../platform/errors.js';
+import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
+import type { AuditEvent, AuditEventFilter } from './audit.types.js';
+
+/**
+ * The audit events an organisation's auditors may read: what its own people did, and what anyone did to its
+ * data. Newest first.
+ */
+export async function listAuditEvents(
+  context: RequestContext,
+  filter: AuditEventFilter | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<AuditEvent>> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'audit.read');
+  const limit = pageSize(first);
+  const cursor = decodeCursor(after, [cursorPart.integer]);
+  if (filter?.from && filter.to && filter.from > filter.to) {
+    throw new BadUserInputError('filter.to', 'to lies before from.');
+  }
+  const conditions = ['(e.actor_organisation = ? or ? = any(e.owner_organisations))'];
+  const params: unknown[] = [viewer.organisation, viewer.organisation];
+  const add = (condition: string, value: unknown) => {
+    conditions.push(condition);
+    params.push(value);
+  };
+  if (filter?.from) add('e.occurred_at >= ?', filter.from);
+  if (filter?.to) add('e.occurred_at < ?', filter.to);
+  if (filter?.actorOrganisationCode) add('e.actor_organisation = ?', filter.actorOrganisationCode);
+  if (filter?.resourceType) add('e.resource_type = ?', filter.resourceType);
+  const where = conditions.join(' and ');
+  const rows = await sql<AuditEvent>(
+    context.em,
+    `select e.id::text as id, e.occurred_at as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
+       e.actor_organisation as "actorOrganisationCode", e.actor_roles as "actorRoles", e.operation,
+       e.resource_type as "resourceType", e.resource_ids as "resourceIds",
+       e.owner_organisations as "ownerOrganisationCodes", e.outcome, e.details
+     from audit_event e where ${where} ${cursor ? 'and e.id < ?::bigint' : ''}
+     order by e.id desc limit ?`,
+    [...params, ...(cursor ?? []), limit + 1],
+  );
+  const shown = rows.slice(0, limit);
+  context.audit.record({
+    operation: 'auditEvents',
+    resourceType: 'AuditEvent',
+    resourceIds: shown.map((row) => row.id),
+    ownerOrganisations: [viewer.organisation],
+  });
+  return toPage(
+    rows,
+    limit,
+    cursor !== undefined,
+    (row) => row,
+    (row) => [row.id],
+    async () => {
+      const [count] = await sql<{ count: string }>(context.em, `select count(*) from audit_event e where ${where}`, params);
+      return Number(count?.count ?? 0);
+    },
+  );
+}

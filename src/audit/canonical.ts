@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+
+/** JSON with object keys sorted at every level, so that the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, entry]) => entry !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+}
+
+/** The content of an audit row as the application wrote it; the digest covers exactly these fields. */
+export interface AuditContent {
+  occurredAt: Date;
+  requestId: string | null;
+  actorSub: string;
+  actorOrganisation: string;
+  actorRoles: string[];
+  operation: string;
+  resourceType: string;
+  resourceIds: string[];
+  ownerOrganisations: string[];
+  outcome: string;
+  details: Record<string, unknown> | null;
+}
+
+export function contentDigest(content: AuditContent): Buffer {
+  const canonical = canonicalJson([
+    content.occurredAt.toISOString(),
+    content.requestId,
+    content.actorSub,
+    content.actorOrganisation,
+    content.actorRoles,
+    content.operation,
+    content.resourceType,
+    content.resourceIds,
+    content.ownerOrganisations,
+    content.outcome,
+    content.details,
+  ]);
+  return createHash('sha256').update(canonical).digest();
+}
+
+/** The link computed by the database trigger: sha256(previous hash ‖ sequence number ‖ content digest). */
+export function chainHash(previous: Buffer, seq: bigint, digest: Buffer): Buffer {
+  const position = Buffer.alloc(8);
+  position.writeBigInt64BE(seq);
+  return createHash('sha256').update(Buffer.concat([previous, position, digest])).digest();
+}

@@ -1,0 +1,5 @@
+export { AuditEventEntity, AuditChainHeadEntity } from './audit-event.entity.js';
+export { AuditResolver } from './audit.resolver.js';
+export { AuditTrail, type AuditEntry, type AuditOutcome } from './audit-trail.js';
+export { AuditWriter } from './audit-writer.js';
+export { verifyAuditLog, type VerificationReport } from './verify.js';

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../platform/database/sql.js';
+import { chainHash, contentDigest } from './canonical.js';
+
+export const AUDIT_SHARDS = 16;
+
+/** The hash each chain starts from; the migration seeds `audit_chain_head` with the same values. */
+export function genesisHash(shard: number): Buffer {
+  return createHash('sha256').update(`samenloop-audit-genesis:${shard}`).digest();
+}
+
+export interface ChainHead {
+  shard: number;
+  seq: bigint;
+  hash: string;
+}
+
+export interface VerificationReport {
+  events: number;
+  problems: string[];
+  heads: ChainHead[];
+}
+
+interface StoredEvent {
+  id: string;
+  occurredAt: Date;
+  requestId: string | null;
+  actorSub: string;
+  actorOrganisation: string;
+  actorRoles: string[];
+  operation: string;
+  resourceType: string;
+  resourceIds: string[];
+  ownerOrganisations: string[];
+  outcome: string;
+  details: Record<string, unknown> | null;
+  contentDigest: Buffer;
+  shard: number;
+  chainSeq: string;
+  prevHash: Buffer;
+  hash: Buffer;
+}
+
+const BATCH = 5_000;
+
+/**
+ * Walks every chain from its genesis: each row's content must still produce its digest, each link must follow
+ * from the previous one, positions must be contiguous, and each chain must end where its head says. Any
+ * altered, removed or inserted row breaks one of these.
+ */
+export async function verifyAuditLog(em: EntityManager, onProgress?: (checked: number) => void): Promise<VerificationReport> {
+  const problems: string[] = [];
+  const heads = await sql<{ shard: number; seq: string; hash: Buffer }>(em, 'select shard, seq, hash from audit_chain_head order by shard');
+  let events = 0;
+  for (const head of heads) {
+    let expectedSeq = 1n;
+    let previous = genesisHash(head.shard);
+    let lastSeq = 0n;
+    for (;;) {
+      const rows = await sql<StoredEvent>(
+        em,
+        `select id::text as id, occurred_at as "occurredAt", request_id as "requestId", actor_sub as "actorSub",
+           actor_organisation as "actorOrganisation", actor_roles as "actorRoles", operation,
+           resource_type as "resourceType", resource_ids as "resourceIds", owner_organisations as "ownerOrganisations",
+           outcome, details, content_digest as "contentDigest", shard, chain_seq::text as "chainSeq",
+           prev_hash as "prevHash", hash
+         from audit_event where shard = ? and chain_seq > ?::bigint order by chain_seq limit ?`,
+        [head.shard, lastSeq.toString(), BATCH],
+      );
+      for (const row of rows) {
+        const seq = BigInt(row.chainSeq);
+        const where = `audit event ${row.id} (chain ${head.shard}, position ${seq})`;
+        if (seq !== expectedSeq) {
+          problems.push(`chain ${head.shard}: position ${expectedSeq}${seq > expectedSeq + 1n ? `–${seq - 1n}` : ''} is missing (rows removed).`);
+        }
+        if (!contentDigest(row).equals(row.contentDigest)) problems.push(`${where}: its content was changed after it was written.`);
+        if (!row.prevHash.equals(previous)) problems.push(`${where}: it does not link to the row before it.`);
+        if (!chainHash(row.prevHash, seq, row.contentDigest).equals(row.hash)) problems.push(`${where}: its hash is wrong.`);
+        previous = row.hash;
+        expectedSeq = seq + 1n;
+        lastSeq = seq;
+        events++;
+        if (events % 100_000 === 0) onProgress?.(events);
+      }
+      if (rows.length < BATCH) break;
+    }
+    if (BigInt(head.seq) !== lastSeq) {
+      problems.push(`chain ${head.shard}: the head is at position ${head.seq} but the last row is at ${lastSeq} (rows removed at the end).`);
+    } else if (!head.hash.equals(previous)) {
+      problems.push(`chain ${head.shard}: the head hash does not match the last row.`);
+    }
+  }
+  if (heads.length !== AUDIT_SHARDS) problems.push(`expected ${AUDIT_SHARDS} chain heads, found ${heads.length}.`);
+  return {
+    events,
+    problems,
+    heads: heads.map((head) => ({ shard: head.shard, seq: BigInt(head.seq), hash: head.hash.toString('hex') })),
+  };
+}

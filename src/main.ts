@@ -1,0 +1,119 @@
+import 'reflect-metadata';
+import { loadDevIssuer, type DevIssuer } from './access/dev-issuer.js';
+import { readTrustedIssuersFile, type TrustedIssuer } from './access/issuers.js';
+import { buildApp, type App } from './app.js';
+import { AuditWriter } from './audit/index.js';
+import { loadDemoData } from './demo/demo-data.js';
+import { demoTokens } from './demo/personas.js';
+import { loadConfig, type Config } from './platform/config.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './platform/database/embedded.js';
+import { migrateToHead } from './platform/database/migrate.js';
+import { createLogger, type Logger } from './platform/logging.js';
+
+/** Composition root: configuration → database → schema → server. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+
+  let issuers: TrustedIssuer[];
+  let devIssuer: DevIssuer | undefined;
+  try {
+    if (config.trustedIssuersFile) {
+      issuers = readTrustedIssuersFile(config.trustedIssuersFile);
+    } else {
+      devIssuer = await loadDevIssuer(config.dataDir);
+      issuers = [devIssuer.trusted];
+      logger.warn('TRUSTED_ISSUERS_FILE is not set: trusting the local development issuer for every organisation');
+    }
+  } catch (error) {
+    console.error(`Samenloop cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  const running: { app?: App; embedded?: EmbeddedDatabase } = {};
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: stopping immediately`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; stopping anyway');
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000);
+    force.unref();
+    try {
+      await running.app?.close();
+      await running.embedded?.stop();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
+    running.embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, database: 'samenloop', logger });
+    databaseUrl = running.embedded.url;
+  }
+
+  const app = await buildApp({
+    config,
+    databaseUrl,
+    logger,
+    issuers,
+    demoPersonas: devIssuer ? () => demoTokens(devIssuer) : undefined,
+  });
+  running.app = app;
+  await migrateToHead(app.orm, logger);
+  if (config.environment === 'development') {
+    const writer = new AuditWriter(() => app.orm.em.fork());
+    await loadDemoData(app.orm, writer, { conflictMarginDays: config.conflictMarginDays }, logger);
+    await writer.close();
+  }
+  await app.http.listen({ host: config.host, port: config.port });
+  if (stopping) return;
+  await printWelcome(config, devIssuer, logger);
+}
+
+async function printWelcome(config: Config, devIssuer: DevIssuer | undefined, logger: Logger): Promise<void> {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const base = `http://${host}:${config.port}`;
+  logger.info({ url: `${base}/graphql` }, 'Samenloop is ready');
+  if (!devIssuer || config.environment !== 'development') return;
+  const tokens = await demoTokens(devIssuer);
+  const lines = [
+    '',
+    `  Samenloop is running.`,
+    `  GraphQL + GraphiQL:  ${base}/graphql`,
+    `  Health:              ${base}/healthz   ${base}/readyz   ${base}/metrics`,
+    '',
+    '  Demo tokens (valid 12 hours; GraphiQL offers them too, or run `npm run token -- --org IGJ --roles PLANNER`):',
+    ...tokens.flatMap((persona) => [`  • ${persona.label}`, `    ${persona.token}`]),
+    '',
+    '  Try:  curl -s -H "authorization: Bearer <token>" -H "content-type: application/json" \\',
+    `          --data '{"query":"{ me { organisation { code } roles } }"}' ${base}/graphql`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  // The embedded database, if any, is stopped by its exit hook.
+  console.error(`Samenloop could not start: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
+  process.exit(1);
+});

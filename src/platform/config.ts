@@ -1,0 +1,139 @@
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Configuration is read from the environment exactly once, at start-up, and validated as a whole:
+ * every problem is reported in one sentence so that an operator can fix them all in one go.
+ */
+export type Environment = 'development' | 'test' | 'production';
+
+export interface Config {
+  environment: Environment;
+  host: string;
+  port: number;
+  /** undefined: use the embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** undefined: trust the local development issuer (never in production). */
+  trustedIssuersFile: string | undefined;
+  conflictMarginDays: number;
+  dataDir: string;
+  logLevel: string;
+  /** Path of the file holding the key for BSN pseudonyms; undefined in development: generated into `dataDir`. */
+  pseudonymKeyFile: string | undefined;
+  databasePoolSize: number;
+  /** Grace period for in-flight requests on SIGTERM / Ctrl-C. */
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Samenloop cannot start: ${problems.join(' ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  };
+
+  const environment = parseEnvironment(value('NODE_ENV'), problems);
+  const production = environment === 'production';
+
+  const port = parseInteger('PORT', value('PORT'), 4000, 1, 65535, problems);
+  const conflictMarginDays = parseInteger('CONFLICT_MARGIN_DAYS', value('CONFLICT_MARGIN_DAYS'), 28, 0, 365, problems);
+  const databasePoolSize = parseInteger('DATABASE_POOL_SIZE', value('DATABASE_POOL_SIZE'), 10, 1, 200, problems);
+  const shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', value('SHUTDOWN_GRACE_MS'), 10_000, 0, 300_000, problems);
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(databaseUrl).protocol;
+    } catch {
+      protocol = '';
+    }
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+      problems.push('DATABASE_URL must be a URL of the form postgres://user:password@host:5432/database.');
+    }
+  } else if (production) {
+    problems.push('DATABASE_URL is required in production (the embedded PostgreSQL is for development only).');
+  }
+
+  const trustedIssuersFile = value('TRUSTED_ISSUERS_FILE');
+  if (trustedIssuersFile !== undefined) {
+    requireReadable('TRUSTED_ISSUERS_FILE', path.resolve(cwd, trustedIssuersFile), problems);
+  } else if (production) {
+    problems.push(
+      'TRUSTED_ISSUERS_FILE is required in production: name the JSON file that lists the token issuers to trust.',
+    );
+  }
+
+  const pseudonymKeyFile = value('PSEUDONYM_KEY_FILE');
+  if (pseudonymKeyFile !== undefined) {
+    requireReadable('PSEUDONYM_KEY_FILE', path.resolve(cwd, pseudonymKeyFile), problems);
+  } else if (production) {
+    problems.push('PSEUDONYM_KEY_FILE is required in production: name the file holding the secret key for BSN pseudonyms.');
+  }
+
+  const logLevel = value('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`);
+  }
+
+  const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    environment,
+    host,
+    port,
+    databaseUrl,
+    trustedIssuersFile: trustedIssuersFile && path.resolve(cwd, trustedIssuersFile),
+    conflictMarginDays,
+    dataDir: path.resolve(cwd, value('DATA_DIR') ?? '.data'),
+    logLevel,
+    pseudonymKeyFile: pseudonymKeyFile && path.resolve(cwd, pseudonymKeyFile),
+    databasePoolSize,
+    shutdownGraceMs,
+  };
+}
+
+function parseEnvironment(raw: string | undefined, problems: string[]): Environment {
+  if (raw === undefined || raw === 'development') return 'development';
+  if (raw === 'production' || raw === 'test') return raw;
+  problems.push(`NODE_ENV must be development, test or production (got "${raw}").`);
+  return 'development';
+}
+
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+    return fallback;
+  }
+  return parsed;
+}
+
+function requireReadable(name: string, file: string, problems: string[]): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    problems.push(`${name} names ${file}, which does not exist or cannot be read.`);
+  }
+}

@@ -1,0 +1,92 @@
+import { DataloaderType, type Constructor, type EntityManager, type LoggerOptions, type LogContext, type Logger as OrmLogger } from '@mikro-orm/core';
+import { Migrator, type Migration } from '@mikro-orm/migrations';
+import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
+import type { Logger } from '../logging.js';
+
+export type Orm = MikroORM;
+export type { EntityManager };
+
+export interface MigrationEntry {
+  name: string;
+  class: Constructor<Migration>;
+}
+
+export interface OrmOptions {
+  url: string;
+  entities: Array<abstract new (...args: never[]) => object>;
+  migrations: MigrationEntry[];
+  logger: Logger;
+  poolSize?: number;
+  /** Only the migration generator writes the snapshot; running migrations must never touch the repository. */
+  snapshot?: boolean;
+  /** Called for every SQL statement (used to count statements per request in tests and benchmarks). */
+  onQuery?: (context: LogContext) => void;
+}
+
+/**
+ * One MikroORM instance per process. Requests work on `orm.em.fork()` only (allowGlobalContext is off), so the
+ * identity map lives exactly as long as one request.
+ */
+export function ormConfig(options: OrmOptions): Options {
+  const { logger } = options;
+  return defineConfig({
+    clientUrl: options.url,
+    entities: options.entities,
+    extensions: [Migrator],
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    dataloader: DataloaderType.ALL,
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: options.poolSize ?? 10 },
+    debug: options.onQuery ? ['query'] : false,
+    loggerFactory: (loggerOptions: LoggerOptions) => new PinoOrmLogger(loggerOptions, logger, options.onQuery),
+    migrations: {
+      path: 'migrations',
+      pathTs: 'migrations',
+      tableName: 'mikro_orm_migrations',
+      migrationsList: options.migrations,
+      snapshot: options.snapshot ?? false,
+      snapshotName: '.snapshot',
+      transactional: true,
+      allOrNothing: true,
+      emit: 'ts',
+      silent: true,
+    },
+    schemaGenerator: { disableForeignKeys: false },
+  });
+}
+
+export async function createOrm(options: OrmOptions): Promise<Orm> {
+  return MikroORM.init(ormConfig(options));
+}
+
+class PinoOrmLogger implements OrmLogger {
+  constructor(
+    private readonly options: LoggerOptions,
+    private readonly logger: Logger,
+    private readonly onQuery?: (context: LogContext) => void,
+  ) {}
+
+  log(namespace: string, message: string, context?: LogContext): void {
+    if (namespace === 'query') return;
+    this.logger.debug({ component: 'orm', namespace, label: context?.label }, message);
+  }
+
+  error(namespace: string, message: string, context?: LogContext): void {
+    this.logger.error({ component: 'orm', namespace, label: context?.label }, message);
+  }
+
+  warn(namespace: string, message: string, context?: LogContext): void {
+    this.logger.warn({ component: 'orm', namespace, label: context?.label }, message);
+  }
+
+  logQuery(context: LogContext): void {
+    this.onQuery?.(context);
+  }
+
+  setDebugMode(): void {}
+
+  isEnabled(namespace: string): boolean {
+    return namespace === 'query' ? this.onQuery !== undefined : this.options.debugMode !== false;
+  }
+}

@@ -1,0 +1,118 @@
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Environment } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logging.js';
+
+/** Limits that keep any single query cheap; over-limit queries are refused with a 400 before execution. */
+export const QUERY_LIMITS = {
+  maxTokens: 4_000,
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 30,
+  maxCost: 20_000,
+};
+
+export interface ApolloOptions<Context extends BaseContext> {
+  schema: GraphQLSchema;
+  environment: Environment;
+  logger: Logger;
+  plugins: Array<ApolloServerPlugin<Context>>;
+  /** The HTML served on GET /graphql to browsers; undefined: no landing page. */
+  landingPage?: () => string;
+}
+
+const CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+export function createApolloServer<Context extends BaseContext>(options: ApolloOptions<Context>): ApolloServer<Context> {
+  const development = options.environment === 'development';
+  const armor = new ApolloArmor({
+    maxTokens: { enabled: false }, // graphql-armor turns token-limit syntax errors into 500s; Apollo's parseOptions does it right
+    maxDepth: { n: QUERY_LIMITS.maxDepth },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    blockFieldSuggestion: { enabled: !development },
+  }).protect();
+
+  return new ApolloServer<Context>({
+    schema: options.schema,
+    introspection: options.environment !== 'production',
+    includeStacktraceInErrorResponses: development,
+    hideSchemaDetailsFromClientErrors: !development,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    validationRules: armor.validationRules,
+    plugins: [
+      ...(armor.plugins as Array<ApolloServerPlugin<Context>>),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      options.landingPage ? landingPagePlugin(options.landingPage) : ApolloServerPluginLandingPageDisabled(),
+      ...options.plugins,
+    ],
+    formatError: (formatted, error) => formatError(formatted, error, options.logger, development),
+  });
+}
+
+/**
+ * Errors callers can act on keep their code and message. Anything else is logged in full and answered with a
+ * bare INTERNAL_SERVER_ERROR: no stack, no SQL, no internal message outside development.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logger: Logger,
+  development: boolean,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return withField(formatted);
+  const code = String(formatted.extensions?.code ?? '');
+  if (CLIENT_ERROR_CODES.has(code)) return withField(formatted);
+  logger.error({ err: original, path: formatted.path }, 'unexpected error while answering a GraphQL request');
+  return {
+    message: development ? formatted.message : 'Internal server error.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR',
+      ...(development && formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}),
+    },
+  };
+}
+
+/** Variable coercion errors name the offending input in their message; give it to callers as `extensions.field`. */
+function withField(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'BAD_USER_INPUT' || formatted.extensions.field) return formatted;
+  const at = /at "([^"]+)"/.exec(formatted.message)?.[1];
+  const variable = /Variable "\$([^"]+)"/.exec(formatted.message)?.[1];
+  const field = at ?? variable;
+  return field ? { ...formatted, extensions: { ...formatted.extensions, field } } : formatted;
+}
+
+function landingPagePlugin<Context extends BaseContext>(html: () => string): ApolloServerPlugin<Context> {
+  return {
+    async serverWillStart() {
+      return {
+        async renderLandingPage() {
+          return { html: async () => html() };
+        },
+      };
+    },
+  };
+}

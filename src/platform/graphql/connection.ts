@@ -1,0 +1,119 @@
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { BadUserInputError } from '../errors.js';
+
+@ObjectType('PageInfo', { simpleResolvers: true })
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean)
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Edge<Node> {
+  cursor: string;
+  node: Node;
+}
+
+/** A page of results. `totalCount` is computed only when it is asked for. */
+export interface Page<Node> {
+  edges: Array<Edge<Node>>;
+  pageInfo: PageInfo;
+  totalCount: () => Promise<number>;
+}
+
+/**
+ * A Relay connection type for `Node`: `{ edges { cursor node } pageInfo totalCount }`.
+ */
+export function Connection<Node extends object>(nodeType: ClassType<Node>, name: string) {
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  class EdgeType {
+    @Field(() => String)
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: Node;
+  }
+
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  class ConnectionType {
+    @Field(() => [EdgeType])
+    edges!: EdgeType[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    /** A function on the page object: GraphQL's default resolver calls it only when the field is selected. */
+    @Field(() => Int, { description: 'Number of records matching the filter that the caller may see.' })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export function pageSize(first: number | null | undefined, max = MAX_PAGE_SIZE): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw new BadUserInputError('first', `first must be between 1 and ${max}.`);
+  }
+  return first;
+}
+
+/** Cursors are opaque to callers: base64url of the sort key of the last row of a page. */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(
+  cursor: string | null | undefined,
+  shape: ReadonlyArray<(part: unknown) => boolean>,
+): Array<string | number> | undefined {
+  if (cursor === undefined || cursor === null) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(key) && key.length === shape.length && key.every((part, index) => shape[index]!(part))) {
+      return key as Array<string | number>;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadUserInputError('after', 'after is not a cursor returned by this connection.');
+}
+
+export const cursorPart = {
+  text: (part: unknown) => typeof part === 'string' && part.length <= 1000,
+  uuid: (part: unknown) => typeof part === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(part),
+  integer: (part: unknown) => typeof part === 'string' && /^\d{1,18}$/.test(part),
+  timestamp: (part: unknown) => typeof part === 'string' && !Number.isNaN(Date.parse(part)),
+};
+
+/** Builds a page from `limit + 1` fetched rows (the extra row only tells whether there is a next page). */
+export function toPage<Row, Node>(
+  rows: Row[],
+  limit: number,
+  hasPrevious: boolean,
+  toNode: (row: Row) => Node,
+  keyOf: (row: Row) => readonly (string | number)[],
+  totalCount: () => Promise<number>,
+): Page<Node> {
+  const visible = rows.slice(0, limit);
+  const edges = visible.map((row) => ({ cursor: encodeCursor(keyOf(row)), node: toNode(row) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: hasPrevious,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}

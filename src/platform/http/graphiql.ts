@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * GraphiQL for development, served entirely from node_modules so that it works without internet access.
+ * graphiql, react and react-dom are development dependencies: in production this page does not exist.
+ */
+const ASSETS: Record<string, { module: string; type: string }> = {
+  'react.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
+  'graphiql.js': { module: 'graphiql/dist/index.umd.js', type: 'text/javascript' },
+  'graphiql.css': { module: 'graphiql/dist/style.css', type: 'text/css' },
+};
+
+export interface DemoPersona {
+  label: string;
+  token: string;
+}
+
+export function graphiqlAvailable(): boolean {
+  try {
+    const require = createRequire(import.meta.url);
+    for (const asset of Object.values(ASSETS)) require.resolve(asset.module);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function registerGraphiqlAssets(app: FastifyInstance): void {
+  const require = createRequire(import.meta.url);
+  const cache = new Map<string, Buffer>();
+  app.get<{ Params: { file: string } }>('/graphiql/:file', async (request, reply) => {
+    const asset = ASSETS[request.params.file];
+    if (!asset) return reply.code(404).send({ error: 'not found' });
+    let body = cache.get(request.params.file);
+    if (!body) {
+      body = readFileSync(require.resolve(asset.module));
+      cache.set(request.params.file, body);
+    }
+    return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=3600').send(body);
+  });
+}
+
+const DEFAULT_QUERY = `# Welcome to Samenloop. Pick a demo persona above; its token is in the Headers tab below.
+{
+  me {
+    sub
+    organisation { code name kind }
+    roles
+  }
+}
+`;
+
+export function graphiqlPage(endpoint: string, personas: readonly DemoPersona[]): string {
+  const data = JSON.stringify({ endpoint, personas, query: DEFAULT_QUERY }).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Samenloop — GraphiQL</title>
+  <link rel="stylesheet" href="/graphiql/graphiql.css">
+  <style>
+    html, body { height: 100%; margin: 0; font-family: system-ui, sans-serif; }
+    body { display: flex; flex-direction: column; }
+    header { padding: 6px 12px; background: #154273; color: #fff; display: flex; gap: 12px; align-items: center; }
+    header select { font-size: 14px; }
+    #graphiql { flex: 1; min-height: 0; }
+  </style>
+</head>
+<body>
+  <header><strong>Samenloop</strong><label>Demo persona <select id="persona"></select></label></header>
+  <div id="graphiql">Loading GraphiQL…</div>
+  <script src="/graphiql/react.js"></script>
+  <script src="/graphiql/react-dom.js"></script>
+  <script src="/graphiql/graphiql.js"></script>
+  <script>
+    const config = ${data};
+    const select = document.getElementById('persona');
+    config.personas.forEach((persona, index) => select.add(new Option(persona.label, String(index))));
+    if (config.personas.length === 0) select.add(new Option('none: use your own token', '-1'));
+    const fetcher = GraphiQL.createFetcher({ url: config.endpoint });
+    const root = ReactDOM.createRoot(document.getElementById('graphiql'));
+    function render() {
+      const persona = config.personas[Number(select.value)];
+      const headers = persona ? JSON.stringify({ Authorization: 'Bearer ' + persona.token }, null, 2) : '{}';
+      root.render(React.createElement(GraphiQL, {
+        key: select.value, fetcher, defaultQuery: config.query, headers, defaultEditorToolsVisibility: 'headers',
+        shouldPersistHeaders: false,
+      }));
+    }
+    select.addEventListener('change', render);
+    render();
+  </script>
+</body>
+</html>`;
+}

@@ -1,0 +1,32 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one server instance (its own registry, so tests can run several side by side). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
+  readonly graphqlOperations: Counter<'operation' | 'type' | 'outcome'>;
+  readonly sqlStatements: Counter;
+
+  constructor() {
+    this.registry.setDefaultLabels({ service: 'samenloop' });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Histogram({
+      name: 'samenloop_http_request_duration_seconds',
+      help: 'HTTP requests by route and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.graphqlOperations = new Counter({
+      name: 'samenloop_graphql_operations_total',
+      help: 'GraphQL operations by root field, type and outcome.',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.sqlStatements = new Counter({
+      name: 'samenloop_sql_statements_total',
+      help: 'SQL statements sent to PostgreSQL.',
+      registers: [this.registry],
+    });
+  }
+}

@@ -1,0 +1,6 @@
+export { ProviderEntity } from './provider.entity.js';
+export { LocationEntity } from './location.entity.js';
+export { ProviderResolver } from './provider.resolver.js';
+export { Provider, Location } from './provider.types.js';
+export { Sector, Country } from './sector.js';
+export type { ProviderRow } from './provider.loaders.js';

@@ -1,0 +1,43 @@
+import { Check, Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { OrganisationEntity } from '../organisations/organisation.entity.js';
+import { ProviderEntity } from './provider.entity.js';
+
+/** A location (vestiging) of a provider. Dutch locations lie in one municipality, which may supervise it. */
+@Entity({ tableName: 'location' })
+@Check({ name: 'location_country', expression: "country in ('NL', 'BE')" })
+@Check({ name: 'location_dutch_municipality', expression: "country <> 'NL' or municipality_code is not null" })
+@Index({ name: 'location_municipality_index', properties: ['municipalityCode', 'provider'] })
+export class LocationEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne(() => ProviderEntity, { ref: true, index: 'location_provider_index' })
+  provider!: Ref<ProviderEntity>;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'string', length: 12, nullable: true, unique: 'location_vestigingsnummer_unique' })
+  vestigingsnummer?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  street?: string | null;
+
+  @Property({ type: 'string', length: 10 })
+  postcode!: string;
+
+  @Property({ type: 'text', nullable: true })
+  city?: string | null;
+
+  @Property({ type: 'string', length: 6, nullable: true })
+  municipalityCode?: string | null;
+
+  @Property({ type: 'string', length: 2 })
+  country!: string;
+
+  @ManyToOne(() => OrganisationEntity, { fieldName: 'registered_by', ref: true })
+  registeredBy!: Ref<OrganisationEntity>;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Date = new Date();
+}

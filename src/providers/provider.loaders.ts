@@ -1,0 +1,48 @@
+import DataLoader from 'dataloader';
+import { sql } from '../platform/database/sql.js';
+import type { RequestContext } from '../request-context.js';
+import type { Location } from './provider.types.js';
+import type { Sector } from './sector.js';
+
+/** A provider as read from the database; `locations` is resolved separately, through the loader below. */
+export interface ProviderRow {
+  id: string;
+  name: string;
+  kvkNumber: string | null;
+  kboNumber: string | null;
+  agbCode: string | null;
+  sectors: Sector[];
+  registeredBy: string;
+}
+
+export const PROVIDER_COLUMNS = `p.id, p.name, p.kvk_number as "kvkNumber", p.kbo_number as "kboNumber",
+  p.agb_code as "agbCode", p.sectors, p.registered_by as "registeredBy"`;
+
+export const LOCATION_COLUMNS = `l.id, l.name, l.vestigingsnummer, l.street, l.postcode, l.city,
+  l.municipality_code as "municipalityCode", l.country`;
+
+/**
+ * The locations of providers, one query per request however many providers are shown. Callers pass only ids
+ * of providers the viewer may see; a visible provider's locations are part of its record.
+ */
+export function locationsOfProvider(context: RequestContext): DataLoader<string, Location[]> {
+  return context.loader(createLocationsLoader);
+}
+
+function createLocationsLoader(context: RequestContext): DataLoader<string, Location[]> {
+  return new DataLoader(async (providerIds) => {
+    const rows = await sql<Location & { providerId: string }>(
+      context.em,
+      `select ${LOCATION_COLUMNS}, l.provider_id as "providerId" from location l
+       where l.provider_id = any(?::uuid[]) order by l.created_at, l.id`,
+      [providerIds],
+    );
+    const byProvider = new Map<string, Location[]>();
+    for (const row of rows) {
+      const list = byProvider.get(row.providerId) ?? [];
+      list.push(row);
+      byProvider.set(row.providerId, list);
+    }
+    return providerIds.map((id) => byProvider.get(id) ?? []);
+  });
+}

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { NATIONAL_ORGANISATIONS } from '../../src/access/organisations.js';
+import type { TrustedIssuer } from '../../src/access/issuers.js';
+import { Role } from '../../src/access/roles.js';
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
+import { createLogger, type Logger } from '../../src/platform/logging.js';
+
+export { Role };
+
+/** A clock the tests move by hand. */
+export class TestClock {
+  private current: number;
+  constructor(start = '2026-11-23T09:00:00Z') {
+    this.current = Date.parse(start);
+  }
+  now = (): Date => new Date(this.current);
+  set(iso: string): void {
+    this.current = Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+/** An identity provider for tests: its own key pair, its JWKS in a file. */
+export class TestIssuer {
+  private constructor(
+    readonly issuer: string,
+    readonly audience: string,
+    readonly kid: string,
+    private readonly privateKey: CryptoKey,
+    readonly publicJwk: JWK,
+    readonly jwksFile: string,
+  ) {}
+
+  static async create(name = 'test', audience = 'samenloop'): Promise<TestIssuer> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const kid = `${name}-${randomBytes(4).toString('hex')}`;
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-jwks-'));
+    const jwksFile = path.join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [publicJwk] }));
+    return new TestIssuer(`https://idp.${name}.example`, audience, kid, privateKey, publicJwk, jwksFile);
+  }
+
+  trusted(organisations: string[] = [...NATIONAL_ORGANISATIONS.map((organisation) => organisation.code), 'GM*']): TrustedIssuer {
+    return { issuer: this.issuer, audience: this.audience, jwksUri: `file://${this.jwksFile}`, organisations };
+  }
+
+  /** A valid token; `claims` and `options` let tests break it in one specific way. */
+  async token(
+    org: string,
+    roles: readonly Role[],
+    options: { sub?: string; claims?: Record<string, unknown>; iat?: number; exp?: number; nbf?: number; audience?: string } = {},
+    now = Math.floor(Date.now() / 1000),
+  ): Promise<string> {
+    const jwt = new SignJWT({ org, roles: [...roles], ...options.claims })
+      .setProtectedHeader({ alg: 'ES256', kid: this.kid })
+      .setIssuer(this.issuer)
+      .setAudience(options.audience ?? this.audience)
+      .setSubject(options.sub ?? `${org.toLowerCase()}.${roles.join('-').toLowerCase() || 'none'}@test`)
+      .setIssuedAt(options.iat ?? now)
+      .setExpirationTime(options.exp ?? now + 3600);
+    if (options.nbf !== undefined) jwt.setNotBefore(options.nbf);
+    return jwt.sign(this.privateKey);
+  }
+}
+
+export interface GraphQLResult<Data = Record<string, unknown>> {
+  status: number;
+  data?: Data | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+/** Talks to the app in-process (no sockets), like a partner system would over HTTP. */
+export class GraphQLClient {
+  constructor(
+    private readonly app: App,
+    readonly token: string | undefined,
+  ) {}
+
+  async request<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<Data>> {
+    const response = await this.app.http.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      payload: JSON.stringify({ query, variables }),
+    });
+    return { status: response.statusCode, ...(JSON.parse(response.body) as Omit<GraphQLResult<Data>, 'status'>) };
+  }
+
+  /** The data of a query that must succeed. */
+  async ok<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<Data> {
+    const result = await this.request<Data>(query, variables);
+    if (result.errors?.length) throw new Error(`expected success, got ${JSON.stringify(result.errors, null, 2)}`);
+    return result.data as Data;
+  }
+
+  /** The first error of a request that must fail. */
+  async fails(query: string, variables?: Record<string, unknown>) {
+    const result = await this.request(query, variables);
+    const error = result.errors?.[0];
+    if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+    return { ...error, code: error.extensions?.code as string | undefined, field: error.extensions?.field as string | undefined, result };
+  }
+}
+
+export interface TestApp {
+  app: App;
+  config: Config;
+  clock: TestClock;
+  issuer: TestIssuer;
+  databaseUrl: string;
+  logger: Logger;
+  as(org: string, roles: readonly Role[], sub?: string): Promise<GraphQLClient>;
+  withToken(token: string): GraphQLClient;
+  anonymous(): GraphQLClient;
+  /** Runs SQL directly against the test database (superuser), for set-up and for checking what was stored. */
+  sql<Row = Record<string, any>>(text: string, params?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+let databases = 0;
+
+/** A fresh database, copied from the migrated template, for one test file. */
+export async function createTestDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: inject('adminUrl') });
+  await admin.connect();
+  const name = `test_${process.pid}_${++databases}_${randomBytes(3).toString('hex')}`;
+  try {
+    await admin.query(`create database "${name}" template "${inject('templateDatabase')}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(inject('adminUrl'));
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  issuers?: (issuer: TestIssuer) => TrustedIssuer[];
+  clock?: TestClock;
+  logger?: Logger;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = await createTestDatabase();
+  const issuer = await TestIssuer.create();
+  const clock = options.clock ?? new TestClock(new Date().toISOString());
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_POOL_SIZE: '6', ...options.env });
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const app = await buildApp({
+    config,
+    databaseUrl,
+    logger,
+    issuers: options.issuers ? options.issuers(issuer) : [issuer.trusted()],
+    clock: clock.now,
+  });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  return {
+    app,
+    config,
+    clock,
+    issuer,
+    databaseUrl,
+    logger,
+    async as(org, roles, sub) {
+      return new GraphQLClient(app, await issuer.token(org, roles, { sub }, Math.floor(clock.now().getTime() / 1000)));
+    },
+    withToken: (token) => new GraphQLClient(app, token),
+    anonymous: () => new GraphQLClient(app, undefined),
+    async sql<Row>(text: string, params: unknown[] = []) {
+      return (await pool.query(text, params)).rows as Row[];
+    },
+    async close() {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
