@@ -1,5 +1,5 @@
 import { requireAction } from '../access/policy.js';
-import { sql } from '../platform/database/sql.js';
+import { isoTimestamp, sql } from '../platform/database/sql.js';
 import { BadUserInputError } from '../platform/errors.js';
 import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
@@ -35,7 +35,7 @@ export async function listAuditEvents(
   const where = conditions.join(' and ');
   const rows = await sql<AuditEvent>(
     context.em,
-    `select e.id::text as id, e.occurred_at as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
+    `select e.id::text as id, ${isoTimestamp('e.occurred_at')} as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
        e.actor_organisation as "actorOrganisationCode", e.actor_roles as "actorRoles", e.operation,
        e.resource_type as "resourceType", e.resource_ids as "resourceIds",
        e.owner_organisations as "ownerOrganisationCodes", e.outcome, e.details

@@ -1,10 +1,10 @@
-import { Check, Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Country } from './sector.js';
 import { OrganisationEntity } from '../organisations/organisation.entity.js';
 import { ProviderEntity } from './provider.entity.js';
 
 /** A location (vestiging) of a provider. Dutch locations lie in one municipality, which may supervise it. */
 @Entity({ tableName: 'location' })
-@Check({ name: 'location_country', expression: "country in ('NL', 'BE')" })
 @Check({ name: 'location_dutch_municipality', expression: "country <> 'NL' or municipality_code is not null" })
 @Index({ name: 'location_municipality_index', properties: ['municipalityCode', 'provider'] })
 export class LocationEntity {
@@ -32,8 +32,8 @@ export class LocationEntity {
   @Property({ type: 'string', length: 6, nullable: true })
   municipalityCode?: string | null;
 
-  @Property({ type: 'string', length: 2 })
-  country!: string;
+  @Enum({ items: () => Country, type: 'string' })
+  country!: Country;
 
   @ManyToOne(() => OrganisationEntity, { fieldName: 'registered_by', ref: true })
   registeredBy!: Ref<OrganisationEntity>;

@@ -54,6 +54,11 @@ export class TestIssuer {
     return { issuer: this.issuer, audience: this.audience, jwksUri: `file://${this.jwksFile}`, organisations };
   }
 
+  /** Signs exactly the given claims with this issuer's key (for tokens that break one rule on purpose). */
+  signClaims(claims: Record<string, unknown>): Promise<string> {
+    return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: this.kid }).sign(this.privateKey);
+  }
+
   /** A valid token; `claims` and `options` let tests break it in one specific way. */
   async token(
     org: string,

@@ -27,6 +27,14 @@ export async function sqlOne<Row = Record<string, unknown>>(
   return rows[0];
 }
 
+/**
+ * SQL for a timestamptz column as an ISO 8601 UTC string with milliseconds. The ORM's connection hands
+ * timestamps to hand-written queries as PostgreSQL text, which is not what GraphQL's DateTime expects.
+ */
+export function isoTimestamp(column: string): string {
+  return `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
 /** Counts the SQL statements issued while a unit of work (a request, a benchmark step) runs. */
 export interface StatementTally {
   count: number;
