@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from '../../src/modules.js';
@@ -23,6 +24,8 @@ declare module 'vitest' {
  * each test file then gets its own copy (CREATE DATABASE … TEMPLATE), so files run in parallel, isolated.
  */
 export default async function setup(project: TestProject) {
+  // Some tests start the built server (dist/) as a new user would; make sure it is current.
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = await startScratchDatabase(logger, TEMPLATE_DATABASE, {
     fsync: 'off',

@@ -1,17 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
 /**
  * GraphiQL for development, served entirely from node_modules so that it works without internet access.
  * graphiql, react and react-dom are development dependencies: in production this page does not exist.
  */
-const ASSETS: Record<string, { module: string; type: string }> = {
-  'react.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { module: 'graphiql/dist/index.umd.js', type: 'text/javascript' },
-  'graphiql.css': { module: 'graphiql/dist/style.css', type: 'text/css' },
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  'graphiql.js': { pkg: 'graphiql', file: 'dist/index.umd.js', type: 'text/javascript' },
+  'graphiql.css': { pkg: 'graphiql', file: 'dist/style.css', type: 'text/css' },
 };
+
+/** The packages do not export these files, so they are found next to each package's package.json. */
+function assetPath(asset: { pkg: string; file: string }): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve(`${asset.pkg}/package.json`)), asset.file);
+}
 
 export interface DemoPersona {
   label: string;
@@ -20,23 +27,20 @@ export interface DemoPersona {
 
 export function graphiqlAvailable(): boolean {
   try {
-    const require = createRequire(import.meta.url);
-    for (const asset of Object.values(ASSETS)) require.resolve(asset.module);
-    return true;
+    return Object.values(ASSETS).every((asset) => existsSync(assetPath(asset)));
   } catch {
     return false;
   }
 }
 
 export function registerGraphiqlAssets(app: FastifyInstance): void {
-  const require = createRequire(import.meta.url);
   const cache = new Map<string, Buffer>();
   app.get<{ Params: { file: string } }>('/graphiql/:file', async (request, reply) => {
     const asset = ASSETS[request.params.file];
     if (!asset) return reply.code(404).send({ error: 'not found' });
     let body = cache.get(request.params.file);
     if (!body) {
-      body = readFileSync(require.resolve(asset.module));
+      body = readFileSync(assetPath(asset));
       cache.set(request.params.file, body);
     }
     return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=3600').send(body);

@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# Production image: compiled JavaScript and production dependencies only, running as an unprivileged user.
+# Needs DATABASE_URL, TRUSTED_ISSUERS_FILE and PSEUDONYM_KEY_FILE (see docs/configuration.md); it refuses to
+# start without them. Migrations run at start-up; run `node dist/src/cli/migrate.js` first to do it separately.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+COPY openapi-bridge ./openapi-bridge
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=4000 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "--enable-source-maps", "dist/src/main.js"]

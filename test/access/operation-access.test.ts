@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderGeneratedBlocks } from '../../src/access/authorization-doc.js';
+import { operationAccess } from '../../src/access/operation-access.js';
+import { buildGraphQLSchema } from '../../src/schema.js';
+
+/**
+ * Every root operation and what it requires. A change to this list is a change of who may do what: it must be
+ * deliberate, reviewed, and reflected in docs/authorization.md (npm run docs:emit).
+ */
+const EXPECTED = {
+  'query.auditEvents': 'audit.read',
+  'query.me': 'authenticated',
+  'query.organisations': 'organisation.list',
+  'query.provider': 'provider.read',
+  'query.providers': 'provider.read',
+  'mutation.registerProvider': 'provider.register',
+};
+
+describe('operation access declarations', () => {
+  it('match the reviewed list, and no operation is left undeclared', async () => {
+    const schema = await buildGraphQLSchema();
+    const declared: Record<string, string> = {};
+    for (const [type, root] of [
+      ['query', schema.getQueryType()],
+      ['mutation', schema.getMutationType()],
+    ] as const) {
+      for (const [name, field] of Object.entries(root?.getFields() ?? {})) {
+        const access = operationAccess(field);
+        declared[`${type}.${name}`] =
+          access === undefined ? 'UNDECLARED' : access.kind === 'action' ? access.action : access.kind === 'public' ? `public: ${access.reason}` : access.kind;
+      }
+    }
+    expect(declared).toEqual(EXPECTED);
+  });
+
+  it('are what docs/authorization.md says (regenerate with npm run docs:emit)', async () => {
+    const document = readFileSync('docs/authorization.md', 'utf8');
+    expect(document).toBe(renderGeneratedBlocks(document, await buildGraphQLSchema()));
+  });
+});
