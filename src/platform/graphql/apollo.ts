@@ -56,6 +56,7 @@ export function createApolloServer<Context extends BaseContext>(options: ApolloO
     includeStacktraceInErrorResponses: development,
     hideSchemaDetailsFromClientErrors: !development,
     csrfPrevention: true,
+    stopOnTerminationSignals: false, // main.ts drains HTTP first, then stops Apollo, the pool and the database
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: armor.validationRules,
