@@ -1,8 +1,41 @@
 import { AuditChainHeadEntity, AuditEventEntity, AuditResolver } from './audit/index.js';
 import { OrganisationEntity, OrganisationResolver, ViewerResolver } from './organisations/index.js';
 import { LocationEntity, ProviderEntity, ProviderResolver } from './providers/index.js';
+import {
+  CoordinationProposalEntity,
+  CoordinationResolver,
+  OrganisationLoadResolver,
+  VisitConflictEntity,
+  VisitConflictResolver,
+  VisitEntity,
+  VisitHistoryEntity,
+  VisitHistoryResolver,
+  VisitProviderEntity,
+  VisitResolver,
+} from './visits/index.js';
 
 /** The features the service is made of: their tables and their GraphQL resolvers. */
-export const ENTITIES = [OrganisationEntity, ProviderEntity, LocationEntity, AuditEventEntity, AuditChainHeadEntity];
+export const ENTITIES = [
+  OrganisationEntity,
+  ProviderEntity,
+  LocationEntity,
+  AuditEventEntity,
+  AuditChainHeadEntity,
+  VisitEntity,
+  VisitProviderEntity,
+  VisitConflictEntity,
+  VisitHistoryEntity,
+  CoordinationProposalEntity,
+];
 
-export const RESOLVERS = [ViewerResolver, OrganisationResolver, ProviderResolver, AuditResolver] as const;
+export const RESOLVERS = [
+  ViewerResolver,
+  OrganisationResolver,
+  ProviderResolver,
+  VisitResolver,
+  VisitConflictResolver,
+  VisitHistoryResolver,
+  OrganisationLoadResolver,
+  CoordinationResolver,
+  AuditResolver,
+] as const;

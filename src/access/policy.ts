@@ -31,6 +31,26 @@ export const ACTIONS = {
     roles: [Role.PLANNER, Role.COORDINATOR, Role.INTAKE, Role.INTEGRATION],
     kinds: SUPERVISORS,
   },
+  'visit.read': {
+    description: 'read the shared visit planning (within reach)',
+    roles: [Role.PLANNER, Role.COORDINATOR, Role.INSPECTOR, Role.ENFORCEMENT_OFFICER],
+    kinds: SUPERVISORS,
+  },
+  'visit.plan': {
+    description: "plan, move and cancel the organisation's visits, check and acknowledge conflicts",
+    roles: [Role.PLANNER, Role.COORDINATOR],
+    kinds: SUPERVISORS,
+  },
+  'visit.complete': {
+    description: "mark the organisation's visits completed",
+    roles: [Role.INSPECTOR, Role.PLANNER, Role.COORDINATOR],
+    kinds: SUPERVISORS,
+  },
+  'visit.coordinate': {
+    description: 'merge visits into joint visits and answer merge proposals',
+    roles: [Role.COORDINATOR],
+    kinds: SUPERVISORS,
+  },
   'audit.read': { description: "read who accessed the organisation's data", roles: [Role.AUDITOR], kinds: ALL_KINDS },
 } as const satisfies Record<string, ActionRule>;
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '../platform/database/sql.js';
+import { fragment, sql, type SqlFragment } from '../platform/database/sql.js';
 import { OrganisationKind } from './organisations.js';
 import type { Viewer } from './viewer.js';
 
@@ -59,17 +59,12 @@ export function reachDescription(viewer: Viewer): string {
   }
 }
 
-export interface SqlCondition {
-  sql: string;
-  params: unknown[];
-}
+export type SqlCondition = SqlFragment;
 
 /** A SQL condition, true when the provider whose id is `providerId` (a column or expression) is visible. */
 export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondition {
-  const located = (condition: string, params: unknown[] = []): SqlCondition => ({
-    sql: `exists (select 1 from location reach where reach.provider_id = ${providerId} and ${condition})`,
-    params,
-  });
+  const located = (condition: string, params: unknown[] = []): SqlCondition =>
+    fragment(`exists (select 1 from location reach where reach.provider_id = ${providerId} and ${condition})`, params);
   switch (PROVIDER_REACH[viewer.kind]) {
     case ProviderReach.NETHERLANDS:
       return located(`reach.country = 'NL'`);
@@ -78,7 +73,7 @@ export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondi
     case ProviderReach.OWN_TERRITORY:
       return located(`reach.municipality_code = ?`, [viewer.organisation]);
     case ProviderReach.NONE:
-      return { sql: 'false', params: [] };
+      return fragment('false');
   }
 }
 

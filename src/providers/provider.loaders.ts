@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupBy } from '../platform/collections.js';
 import { sql } from '../platform/database/sql.js';
 import type { RequestContext } from '../request-context.js';
 import type { Location } from './provider.types.js';
@@ -37,12 +38,6 @@ function createLocationsLoader(context: RequestContext): DataLoader<string, Loca
        where l.provider_id = any(?::uuid[]) order by l.created_at, l.id`,
       [providerIds],
     );
-    const byProvider = new Map<string, Location[]>();
-    for (const row of rows) {
-      const list = byProvider.get(row.providerId) ?? [];
-      list.push(row);
-      byProvider.set(row.providerId, list);
-    }
-    return providerIds.map((id) => byProvider.get(id) ?? []);
+    return groupBy(providerIds, rows, (row) => row.providerId, ({ providerId: _providerId, ...location }) => location);
   });
 }

@@ -40,7 +40,9 @@ export async function getProvider(context: RequestContext, id: string): Promise<
   return row;
 }
 
-async function findVisibleProvider(em: EntityManager, viewer: Viewer, id: string): Promise<ProviderRow | undefined> {
+/** A provider within the viewer's reach, or undefined (also for malformed ids). */
+export async function findVisibleProvider(em: EntityManager, viewer: Viewer, id: string): Promise<ProviderRow | undefined> {
+  if (!isUuid(id)) return undefined;
   const visible = providerVisibleSql(viewer, 'p.id');
   return sqlOne<ProviderRow>(em, `select ${PROVIDER_COLUMNS} from provider p where p.id = ? and ${visible.sql}`, [
     id,

@@ -32,12 +32,16 @@ describe('migrations', () => {
     expect(await orm.getMigrator().getPendingMigrations()).toEqual([]);
   });
 
-  it('create btree_gist first and the reference data every installation needs', async () => {
+  it('create btree_gist first, the reference data and the SQL functions every installation needs', async () => {
     const em = orm.em.fork();
     expect(await sql(em, `select 1 from pg_extension where extname = 'btree_gist'`)).toHaveLength(1);
     const organisations = await sql<{ code: string }>(em, 'select code from organisation order by code');
     expect(organisations.map((row) => row.code)).toEqual(['IGJ', 'IJENV', 'NZA', 'OM', 'ZORGINSPECTIE']);
     expect(await sql(em, 'select shard from audit_chain_head')).toHaveLength(16);
+    const functions = await sql<{ proname: string }>(em, `select proname from pg_proc where proname like 'visit\\_%' or proname like 'audit\\_%' order by 1`);
+    expect(functions.map((row) => row.proname)).toEqual(
+      expect.arrayContaining(['audit_event_link', 'visit_lock_providers', 'visit_plan', 'visit_record_conflicts', 'visit_week_window']),
+    );
   });
 
   it('leave nothing for the ORM to change: its schema diff against head is empty', async () => {

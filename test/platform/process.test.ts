@@ -67,7 +67,7 @@ describe('the server process', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${cli.stdout.trim()}` },
       body: JSON.stringify({ query: '{ me { organisation { code name } } providers { totalCount } }' }),
     });
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.data.me.organisation).toEqual({ code: 'GM0363', name: 'Gemeente Amsterdam' });
     expect(body.data.providers.totalCount).toBe(2);
   });

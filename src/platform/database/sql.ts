@@ -18,6 +18,54 @@ export async function sql<Row = Record<string, unknown>>(
   return result.rows;
 }
 
+const FRAGMENT = Symbol('sql fragment');
+
+/** A piece of SQL with its parameters, composable with `sqlf`. */
+export interface SqlFragment {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly [FRAGMENT]: true;
+}
+
+export function fragment(text: string, params: readonly unknown[] = []): SqlFragment {
+  return { sql: text, params, [FRAGMENT]: true };
+}
+
+function isFragment(value: unknown): value is SqlFragment {
+  return typeof value === 'object' && value !== null && FRAGMENT in value;
+}
+
+/**
+ * Builds SQL from a template: interpolated fragments are inlined with their parameters, any other value becomes
+ * a bound parameter. `sqlf\`select * from visit v where v.id = ${id} and ${visibleCondition}\``.
+ */
+export function sqlf(strings: TemplateStringsArray, ...values: unknown[]): SqlFragment {
+  let text = strings[0]!;
+  const params: unknown[] = [];
+  values.forEach((value, index) => {
+    if (isFragment(value)) {
+      text += value.sql;
+      params.push(...value.params);
+    } else {
+      text += '?';
+      params.push(value);
+    }
+    text += strings[index + 1]!;
+  });
+  return fragment(text, params);
+}
+
+/** Joins fragments with a separator (e.g. ' and '); an empty list gives `empty`. */
+export function joinSql(fragments: readonly SqlFragment[], separator: string, empty = 'true'): SqlFragment {
+  if (fragments.length === 0) return fragment(empty);
+  return fragment(fragments.map((part) => part.sql).join(separator), fragments.flatMap((part) => part.params));
+}
+
+/** Runs a fragment built with `sqlf`. */
+export function run<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment): Promise<Row[]> {
+  return sql<Row>(em, query.sql, query.params);
+}
+
 export async function sqlOne<Row = Record<string, unknown>>(
   em: EntityManager,
   text: string,

@@ -1,0 +1,192 @@
+import { organisationKindOf, OrganisationKind } from '../access/organisations.js';
+import { requireAction } from '../access/policy.js';
+import { locationInReach, reachDescription, visibleProviderIds } from '../access/scope.js';
+import type { Viewer } from '../access/viewer.js';
+import { ensureOrganisationRow } from '../organisations/index.js';
+import { run, sqlf, sqlOne } from '../platform/database/sql.js';
+import { rangeLiteral, TstzRangeType } from '../platform/database/tstzrange.js';
+import { BadUserInputError, InputProblems } from '../platform/errors.js';
+import { uuidv7 } from '../platform/ids.js';
+import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
+import { VisitAction, VisitStatus } from './visit.enums.js';
+import { checkText, checkWindow, validatePlan, type PlanDraft, type PlanFields } from './visit.validation.js';
+import {
+  addHistory,
+  forgetVisits,
+  lockProviders,
+  lockVisits,
+  owners,
+  providerIdsOf,
+  recordConflicts,
+  requireActive,
+  requireLead,
+  requireVisibleVisit,
+  resolveConflicts,
+  withdrawProposals,
+} from './visit-writes.js';
+
+const RESOURCE = 'Visit';
+
+/**
+ * Plans a visit. Its conflicts are recorded in the same transaction, after the providers are locked, so two
+ * planners at the same provider at the same moment always see each other. Planning is never blocked by them.
+ */
+export async function planVisit(context: RequestContext, input: PlanFields): Promise<string> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.plan');
+  const draft = validatePlan(input, context.now(), viewer.organisation);
+  await checkPlace(context, viewer, draft);
+
+  const id = uuidv7();
+  await inTransaction(context, async (em) => {
+    if (viewer.kind === OrganisationKind.MUNICIPALITY) await ensureOrganisationRow(em, viewer.organisation);
+    const conflicting = await run(
+      em,
+      sqlf`select * from visit_plan(${id}::uuid, ${viewer.organisation}, ${draft.locationId}::uuid, ${rangeLiteral(draft.window)}::tstzrange,
+        ${draft.announced}, ${draft.kind}, ${draft.themes}::text[], ${draft.notes}, ${draft.sharedWith}::text[],
+        ${draft.providerIds}::uuid[], ${context.settings.conflictMarginDays}::int, ${context.now()}, ${viewer.sub})`,
+    );
+    context.audit.record({
+      operation: 'planVisit',
+      resourceType: RESOURCE,
+      resourceIds: [id],
+      ownerOrganisations: [viewer.organisation],
+      details: { conflicts: conflicting.length, providers: draft.providerIds },
+    });
+  });
+  forgetVisits(context);
+  return id;
+}
+
+/** Providers within reach, a location of one of them within reach, and sharing only with their supervisors. */
+async function checkPlace(context: RequestContext, viewer: Viewer, draft: PlanDraft): Promise<void> {
+  const problems = new InputProblems();
+  const visible = await visibleProviderIds(context.em, viewer, draft.providerIds);
+  draft.providerIds.forEach((id, index) => {
+    if (!visible.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
+  });
+  if (draft.locationId) {
+    const location = await sqlOne<{ providerId: string; country: string; municipalityCode: string | null }>(
+      context.em,
+      'select provider_id as "providerId", country, municipality_code as "municipalityCode" from location where id = ?',
+      [draft.locationId],
+    );
+    if (!location || !(await visibleProviderIds(context.em, viewer, [location.providerId])).has(location.providerId)) {
+      problems.add('input.locationId', `No location with id ${draft.locationId} was found.`);
+    } else if (!draft.providerIds.includes(location.providerId)) {
+      problems.add('input.locationId', 'The location does not belong to a provider of this visit.');
+    } else if (!locationInReach(viewer, location)) {
+      problems.add('input.locationId', `You can only visit locations ${reachDescription(viewer)}.`);
+    }
+  }
+  for (const [index, code] of draft.sharedWith.entries()) {
+    const kind = organisationKindOf(code)!;
+    const partner: Viewer = { organisation: code, kind, sub: '', roles: new Set(), issuer: '' };
+    if ((await visibleProviderIds(context.em, partner, draft.providerIds)).size === 0) {
+      problems.add(`input.sharedWith[${index}]`, `${code} does not supervise any provider of this visit.`);
+    }
+  }
+  problems.throwIfAny();
+}
+
+export interface RescheduleFields {
+  visitId: string;
+  start: Date;
+  end: Date;
+  reason?: string | null;
+}
+
+/** Moves a visit: conflicts that no longer hold close as MOVED, new ones open. */
+export async function rescheduleVisit(context: RequestContext, input: RescheduleFields): Promise<string> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.plan');
+  const problems = new InputProblems();
+  const window = checkWindow(problems, input.start, input.end, context.now());
+  const reason = checkText(problems, input.reason, 'input.reason', false);
+  problems.throwIfAny();
+  const visit = await requireVisibleVisit(context, input.visitId);
+  requireLead(viewer, visit);
+  requireActive(visit, 'input.visitId');
+
+  await inTransaction(context, async (em) => {
+    const locked = (await lockVisits(em, [visit.id])).get(visit.id)!;
+    requireActive(locked, 'input.visitId');
+    await lockProviders(em, await providerIdsOf(em, [visit.id]));
+    const [previous] = await run<{ window: string }>(em, sqlf`select time_window::text as window from visit where id = ${visit.id}`);
+    await run(em, sqlf`update visit set time_window = ${rangeLiteral(window)}::tstzrange, updated_at = ${context.now()} where id = ${visit.id}`);
+    await run(
+      em,
+      sqlf`update visit_provider set time_window = visit_planning_window(${rangeLiteral(window)}::tstzrange, ${locked.announced})
+        where visit_id = ${visit.id}`,
+    );
+    await addHistory(context, em, [
+      {
+        visitId: visit.id,
+        action: VisitAction.RESCHEDULED,
+        reason,
+        previousWindow: new TstzRangeType().convertToJSValue(previous!.window),
+      },
+    ]);
+    const margin = context.settings.conflictMarginDays;
+    await run(
+      em,
+      sqlf`select visit_resolve_stale_conflicts(${visit.id}::uuid, ${margin}::int, ${context.now()}, ${viewer.organisation}, ${viewer.sub})`,
+    );
+    const conflicting = await recordConflicts(em, visit.id, margin, context.now());
+    context.audit.record({
+      operation: 'rescheduleVisit',
+      resourceType: RESOURCE,
+      resourceIds: [visit.id],
+      ownerOrganisations: owners(visit),
+      details: { conflicts: conflicting.length },
+    });
+  });
+  forgetVisits(context);
+  return visit.id;
+}
+
+/** Cancels a visit: it stops conflicting, its open conflicts close as CANCELLED, open merge proposals are withdrawn. */
+export async function cancelVisit(context: RequestContext, input: { visitId: string; reason: string }): Promise<string> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.plan');
+  const problems = new InputProblems();
+  const reason = checkText(problems, input.reason, 'input.reason', true);
+  problems.throwIfAny();
+  const visit = await requireVisibleVisit(context, input.visitId);
+  requireLead(viewer, visit);
+  requireActive(visit, 'input.visitId');
+
+  await inTransaction(context, async (em) => {
+    requireActive((await lockVisits(em, [visit.id])).get(visit.id)!, 'input.visitId');
+    await lockProviders(em, await providerIdsOf(em, [visit.id]));
+    await run(em, sqlf`update visit set status = 'CANCELLED', updated_at = ${context.now()} where id = ${visit.id}`);
+    await run(em, sqlf`update visit_provider set active = false where visit_id = ${visit.id}`);
+    await resolveConflicts(context, em, [visit.id], 'CANCELLED');
+    await withdrawProposals(em, [visit.id], context.now());
+    await addHistory(context, em, [{ visitId: visit.id, action: VisitAction.CANCELLED, reason }]);
+    context.audit.record({ operation: 'cancelVisit', resourceType: RESOURCE, resourceIds: [visit.id], ownerOrganisations: owners(visit) });
+  });
+  forgetVisits(context);
+  return visit.id;
+}
+
+/** Marks a visit that has started as completed. Completed visits still count for conflicts and supervisory load. */
+export async function completeVisit(context: RequestContext, input: { visitId: string }): Promise<string> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.complete');
+  const visit = await requireVisibleVisit(context, input.visitId);
+  requireLead(viewer, visit);
+  requireActive(visit, 'input.visitId');
+  if (Date.parse(visit.windowStart) > context.now().getTime()) {
+    throw new BadUserInputError('input.visitId', 'This visit has not started yet; it cannot be completed.');
+  }
+  await inTransaction(context, async (em) => {
+    requireActive((await lockVisits(em, [visit.id])).get(visit.id)!, 'input.visitId');
+    await run(em, sqlf`update visit set status = ${VisitStatus.COMPLETED}, updated_at = ${context.now()} where id = ${visit.id}`);
+    await withdrawProposals(em, [visit.id], context.now());
+    await addHistory(context, em, [{ visitId: visit.id, action: VisitAction.COMPLETED }]);
+    context.audit.record({ operation: 'completeVisit', resourceType: RESOURCE, resourceIds: [visit.id], ownerOrganisations: owners(visit) });
+  });
+  forgetVisits(context);
+  return visit.id;
+}

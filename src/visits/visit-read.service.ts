@@ -1,0 +1,227 @@
+import { requireAction } from '../access/policy.js';
+import { providerVisibleSql, visibleProviderIds } from '../access/scope.js';
+import { visitVisibleSql } from '../access/visit-scope.js';
+import { findVisibleProvider, type ProviderRow } from '../providers/index.js';
+import { gemeentecodeProblem } from '../providers/identifiers.js';
+import { isOrganisationCode } from '../access/organisations.js';
+import { joinSql, run, sqlf, fragment, type SqlFragment } from '../platform/database/sql.js';
+import { rangeLiteral } from '../platform/database/tstzrange.js';
+import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
+import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
+import { isUuid } from '../platform/ids.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
+import { ConflictScope, type VisitStatus } from './visit.enums.js';
+import type { ConflictView } from './visit.loaders.js';
+import { visitById } from './visit.loaders.js';
+import { toVisitRow, visitColumns, visitJoins, visitVisible, type VisitRow } from './visit.queries.js';
+import { checkIds, checkWindow, MAX_PROVIDERS } from './visit.validation.js';
+import { owners, requireVisibleVisit } from './visit-writes.js';
+
+const RESOURCE = 'Visit';
+
+/** One visit by id, as the viewer may see it; NOT_FOUND when it may not. */
+export async function getVisit(context: RequestContext, id: string): Promise<VisitRow> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.read');
+  try {
+    const visit = await requireVisibleVisit(context, id);
+    context.audit.record({ operation: 'visit', resourceType: RESOURCE, resourceIds: [visit.id], ownerOrganisations: owners(visit), details: { view: visit.detail ? 'detail' : 'planning' } });
+    return visit;
+  } catch (error) {
+    context.audit.record({ operation: 'visit', resourceType: RESOURCE, resourceIds: [id.slice(0, 64)], outcome: 'NOT_FOUND' });
+    throw error;
+  }
+}
+
+export interface VisitListFilter {
+  providerId?: string | null;
+  organisationCode?: string | null;
+  municipalityCode?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  status?: VisitStatus | null;
+  hasOpenConflicts?: boolean | null;
+}
+
+/**
+ * The shared planning, a page at a time, ordered by the window the viewer sees. Filters, order and cursors use
+ * that window too, so nothing about an unannounced visit's day can be learnt by asking cleverly.
+ */
+export async function listVisits(
+  context: RequestContext,
+  filter: VisitListFilter | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<VisitRow>> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.read');
+  const limit = pageSize(first);
+  const cursor = decodeCursor(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const where = joinSql([visitVisible(viewer), ...filterConditions(context, filter)], ' and ');
+  const page = cursor ? sqlf`${where} and (lower(v_s.w), v.id) > (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
+  const rows = await run<VisitRow>(
+    context.em,
+    sqlf`select ${visitColumns(viewer)} from visit v ${visitJoins(viewer)} where ${page} order by lower(v_s.w), v.id limit ${limit + 1}`,
+  );
+  const shown = rows.slice(0, limit);
+  context.audit.record({
+    operation: 'visits',
+    resourceType: RESOURCE,
+    resourceIds: shown.map((row) => row.id),
+    ownerOrganisations: shown.flatMap(owners),
+  });
+  return toPage(rows, limit, cursor !== undefined, (row) => row, (row) => [row.windowStart, row.id], async () => {
+    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from visit v ${visitJoins(viewer)} where ${where}`);
+    return Number(count?.count ?? 0);
+  });
+}
+
+function filterConditions(context: RequestContext, filter: VisitListFilter | null | undefined): SqlFragment[] {
+  const viewer = requireViewer(context);
+  const conditions: SqlFragment[] = [];
+  const problems = new InputProblems();
+  if (filter?.providerId) {
+    conditions.push(
+      isUuid(filter.providerId)
+        ? sqlf`exists (select 1 from visit_provider f join provider fp on fp.id = f.provider_id
+            where f.visit_id = v.id and f.provider_id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'fp.id')})`
+        : fragment('false'),
+    );
+  }
+  if (filter?.organisationCode) {
+    if (!isOrganisationCode(filter.organisationCode)) problems.add('filter.organisationCode', `${filter.organisationCode.slice(0, 32)} is not an organisation.`);
+    conditions.push(sqlf`(v.lead_organisation = ${filter.organisationCode} or ${filter.organisationCode} = any(v.participants))`);
+  }
+  if (filter?.municipalityCode) {
+    const problem = gemeentecodeProblem(filter.municipalityCode);
+    if (problem) problems.add('filter.municipalityCode', `${problem}.`);
+    conditions.push(
+      sqlf`exists (select 1 from visit_provider f join location fl on fl.provider_id = f.provider_id
+        where f.visit_id = v.id and fl.municipality_code = ${filter.municipalityCode} and ${providerVisibleSql(viewer, 'f.provider_id')})`,
+    );
+  }
+  if (filter?.from || filter?.to) {
+    if (filter.from && filter.to && filter.from >= filter.to) problems.add('filter.to', 'to must lie after from.');
+    const from = filter.from ?? null;
+    const to = filter.to ?? null;
+    // The first condition can use the GiST index (the shown window never lies more than a week off the exact one).
+    conditions.push(
+      sqlf`v.time_window && tstzrange(${from}::timestamptz - interval '7 days', ${to}::timestamptz + interval '7 days')
+        and v_s.w && tstzrange(${from}::timestamptz, ${to}::timestamptz)`,
+    );
+  }
+  if (filter?.status) conditions.push(sqlf`v.status = ${filter.status}`);
+  if (filter?.hasOpenConflicts !== undefined && filter.hasOpenConflicts !== null) {
+    const open = sqlf`exists (select 1 from visit_conflict c join visit o on o.id = case when c.visit_a_id = v.id then c.visit_b_id else c.visit_a_id end
+      where c.resolution is null and (c.visit_a_id = v.id or c.visit_b_id = v.id) and ${visitVisibleSql(viewer, 'o')})`;
+    conditions.push(filter.hasOpenConflicts ? open : sqlf`not ${open}`);
+  }
+  problems.throwIfAny();
+  return conditions;
+}
+
+/**
+ * What-if: the visits a planned window would conflict with, using the same rule as planning (writes nothing).
+ * Visits only seen by the week are compared by their week, so probing with narrow windows learns nothing more.
+ */
+export async function checkVisitConflicts(
+  context: RequestContext,
+  input: { providerIds: readonly string[]; start: Date; end: Date; marginDays?: number | null; announced?: boolean | null; excludeVisitId?: string | null },
+): Promise<ConflictView[]> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.plan');
+  const problems = new InputProblems();
+  const providerIds = checkIds(problems, input.providerIds, 'input.providerIds', 'provider', MAX_PROVIDERS);
+  const window = checkWindow(problems, input.start, input.end, context.now());
+  const margin = input.marginDays ?? context.settings.conflictMarginDays;
+  if (!Number.isInteger(margin) || margin < 0 || margin > 365) problems.add('input.marginDays', 'marginDays must be between 0 and 365.');
+  problems.throwIfAny();
+  const visible = await visibleProviderIds(context.em, viewer, providerIds);
+  providerIds.forEach((id, index) => {
+    if (!visible.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
+  });
+  problems.throwIfAny();
+
+  const planned = sqlf`visit_planning_window(${rangeLiteral(window)}::tstzrange, ${input.announced ?? true})`;
+  const excluded = input.excludeVisitId && isUuid(input.excludeVisitId) ? input.excludeVisitId : null;
+  const rows = await run<VisitRow & { scope: ConflictScope; gapDays: number }>(
+    context.em,
+    sqlf`select ${visitColumns(viewer, 'o')},
+        case when o.lead_organisation = ${viewer.organisation} then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
+        visit_gap_days(${planned}, visit_planning_window(o.time_window, o.announced)) as "gapDays"
+      from visit o ${visitJoins(viewer, 'o')}
+      where o.id in (
+          select vp.visit_id from visit_provider vp
+          where vp.provider_id = any(${providerIds}::uuid[]) and vp.active and vp.time_window && visit_margin_window(${planned}, ${margin}::int))
+        and o.id is distinct from ${excluded}::uuid and ${visitVisible(viewer, 'o')}
+      order by lower(o_s.w), o.id`,
+  );
+  context.audit.record({
+    operation: 'visitConflicts',
+    resourceType: RESOURCE,
+    resourceIds: rows.map((row) => row.id),
+    ownerOrganisations: rows.flatMap(owners),
+    details: { providers: providerIds },
+  });
+  return rows.map((row) => ({
+    visit: toVisitRow(row),
+    scope: row.scope,
+    gapDays: row.gapDays,
+    resolution: null,
+    detectedAt: null,
+    resolvedByCode: null,
+    justification: null,
+  }));
+}
+
+export interface SupervisoryLoadResult {
+  provider: ProviderRow;
+  days: number;
+  from: string;
+  to: string;
+  visitCount: number;
+  organisationCount: number;
+  byOrganisation: Array<{ code: string; visitCount: number }>;
+}
+
+/**
+ * Toezichtlast: the visits (not cancelled) to a provider from `days` ago to `days` ahead, by organisation. A
+ * joint visit counts once; its participants count it too. Unannounced visits count by their week.
+ */
+export async function supervisoryLoad(context: RequestContext, providerId: string, days: number | null | undefined): Promise<SupervisoryLoadResult> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'visit.read');
+  const period = days ?? 90;
+  if (!Number.isInteger(period) || period < 1 || period > 366) throw new BadUserInputError('days', 'days must be between 1 and 366.');
+  const provider = await findVisibleProvider(context.em, viewer, providerId);
+  if (!provider) {
+    context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resourceIds: [providerId.slice(0, 64)], outcome: 'NOT_FOUND' });
+    throw new NotFoundError('provider', providerId.slice(0, 64));
+  }
+  const now = context.now().getTime();
+  const from = new Date(now - period * 86_400_000);
+  const to = new Date(now + period * 86_400_000);
+  const rows = await run<{ id: string; leadCode: string; participants: string[] }>(
+    context.em,
+    sqlf`select v.id, v.lead_organisation as "leadCode", v.participants from visit_provider vp join visit v on v.id = vp.visit_id
+      where vp.provider_id = ${provider.id} and vp.active and vp.time_window && tstzrange(${from}, ${to})`,
+  );
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    for (const code of new Set([row.leadCode, ...row.participants])) counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resourceIds: [provider.id], ownerOrganisations: [provider.registeredBy] });
+  return {
+    provider,
+    days: period,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    visitCount: rows.length,
+    organisationCount: counts.size,
+    byOrganisation: [...counts.entries()]
+      .map(([code, visitCount]) => ({ code, visitCount }))
+      .sort((a, b) => b.visitCount - a.visitCount || a.code.localeCompare(b.code)),
+  };
+}
+
+export { visitById };

@@ -1,0 +1,132 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../access/viewer.js';
+import { run, sqlf } from '../platform/database/sql.js';
+import { rangeLiteral, type TimeRange } from '../platform/database/tstzrange.js';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../platform/errors.js';
+import { isUuid } from '../platform/ids.js';
+import type { RequestContext } from '../request-context.js';
+import { VisitAction, VisitStatus } from './visit.enums.js';
+import { conflictsOfVisit, historyOfVisit, providersOfVisit, visitById } from './visit.loaders.js';
+import type { VisitRow } from './visit.queries.js';
+
+/**
+ * The building blocks every visit write uses. Lock order, always: visit rows (sorted, FOR NO KEY UPDATE, which
+ * does not block foreign-key checks of concurrent inserts), then the providers' advisory locks (sorted). Planning
+ * takes only the latter. One order everywhere means no deadlocks.
+ */
+
+const ACTIVE: readonly VisitStatus[] = [VisitStatus.PLANNED, VisitStatus.CONFIRMED];
+
+/** A visit the viewer may see, or NOT_FOUND exactly as for a visit that does not exist. */
+export async function requireVisibleVisit(context: RequestContext, id: string): Promise<VisitRow> {
+  const row = isUuid(id) ? await visitById(context).load(id) : undefined;
+  if (!row) throw new NotFoundError('visit', id.slice(0, 64));
+  return row;
+}
+
+/** Nobody changes another organisation's visit. */
+export function requireLead(viewer: Viewer, visit: { leadCode: string }): void {
+  if (visit.leadCode !== viewer.organisation) {
+    throw new ForbiddenError(`Only the lead organisation (${visit.leadCode}) can change this visit.`);
+  }
+}
+
+export function requireActive(visit: { status: VisitStatus }, field: string): void {
+  if (!ACTIVE.includes(visit.status)) {
+    throw new BadUserInputError(field, `This visit is ${visit.status.toLowerCase()}; it can no longer be changed.`);
+  }
+}
+
+export interface LockedVisit {
+  id: string;
+  leadCode: string;
+  status: VisitStatus;
+  announced: boolean;
+  participants: string[];
+}
+
+/** Locks visit rows for the rest of the transaction and returns their current state. */
+export async function lockVisits(em: EntityManager, ids: readonly string[]): Promise<Map<string, LockedVisit>> {
+  const rows = await run<LockedVisit>(
+    em,
+    sqlf`select id, lead_organisation as "leadCode", status, announced, participants from visit
+      where id = any(${[...ids].sort()}::uuid[]) order by id for no key update`,
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export async function providerIdsOf(em: EntityManager, visitIds: readonly string[]): Promise<string[]> {
+  const rows = await run<{ providerId: string }>(
+    em,
+    sqlf`select distinct provider_id as "providerId" from visit_provider where visit_id = any(${visitIds}::uuid[])`,
+  );
+  return rows.map((row) => row.providerId);
+}
+
+/** Its own statement, before any check: see the visits migration. */
+export async function lockProviders(em: EntityManager, providerIds: readonly string[]): Promise<void> {
+  await run(em, sqlf`select visit_lock_providers(${providerIds}::uuid[])`);
+}
+
+export async function recordConflicts(em: EntityManager, visitId: string, marginDays: number, at: Date): Promise<string[]> {
+  const rows = await run<{ id: string }>(em, sqlf`select visit_record_conflicts as id from visit_record_conflicts(${visitId}::uuid, ${marginDays}::int, ${at})`);
+  return rows.map((row) => row.id);
+}
+
+export interface HistoryEntry {
+  visitId: string;
+  action: VisitAction;
+  reason?: string | null;
+  relatedVisitId?: string | null;
+  previousWindow?: TimeRange | null;
+}
+
+export async function addHistory(context: RequestContext, em: EntityManager, entries: readonly HistoryEntry[]): Promise<void> {
+  const viewer = context.viewer!;
+  for (const entry of entries) {
+    await run(
+      em,
+      sqlf`insert into visit_history (visit_id, at, action, actor_organisation, actor_sub, reason, related_visit_id, previous_window)
+        values (${entry.visitId}, ${context.now()}, ${entry.action}, ${viewer.organisation}, ${viewer.sub}, ${entry.reason ?? null},
+                ${entry.relatedVisitId ?? null}, ${entry.previousWindow ? rangeLiteral(entry.previousWindow) : null}::tstzrange)`,
+    );
+  }
+}
+
+/** Withdraws open merge proposals that involve visits which can no longer be merged. */
+export async function withdrawProposals(em: EntityManager, visitIds: readonly string[], at: Date): Promise<void> {
+  await run(
+    em,
+    sqlf`update coordination_proposal set status = 'WITHDRAWN', responded_at = ${at}
+      where status = 'PROPOSED' and (lead_visit_id = any(${visitIds}::uuid[]) or visit_id = any(${visitIds}::uuid[]))`,
+  );
+}
+
+/** Closes the open conflicts of visits with the given resolution. */
+export async function resolveConflicts(
+  context: RequestContext,
+  em: EntityManager,
+  visitIds: readonly string[],
+  resolution: 'CANCELLED' | 'MERGED',
+): Promise<void> {
+  const viewer = context.viewer!;
+  await run(
+    em,
+    sqlf`update visit_conflict set resolution = ${resolution}, resolved_at = ${context.now()},
+        resolved_by_organisation = ${viewer.organisation}, resolved_by_sub = ${viewer.sub}
+      where resolution is null and (visit_a_id = any(${visitIds}::uuid[]) or visit_b_id = any(${visitIds}::uuid[]))`,
+  );
+}
+
+/** After a write, loaders must not answer from what they read before it. */
+export function forgetVisits(context: RequestContext): void {
+  visitById(context).clearAll();
+  providersOfVisit(context).clearAll();
+  conflictsOfVisit(context).clearAll();
+  historyOfVisit(context).clearAll();
+}
+
+/** The organisations whose data a visit is, for the audit log. */
+export function owners(visit: { leadCode: string; participantCodes?: string[]; participants?: string[] }): string[] {
+  return [visit.leadCode, ...(visit.participantCodes ?? visit.participants ?? [])];
+}

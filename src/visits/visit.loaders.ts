@@ -1,0 +1,133 @@
+import DataLoader from 'dataloader';
+import { providerVisibleSql } from '../access/scope.js';
+import { visitDetailSql } from '../access/visit-scope.js';
+import { groupBy } from '../platform/collections.js';
+import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
+import { PROVIDER_COLUMNS, type ProviderRow } from '../providers/index.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
+import type { ConflictResolution, ConflictScope, VisitAction } from './visit.enums.js';
+import { toVisitRow, visitColumns, visitJoins, visitsByIdQuery, visitVisible, type VisitRow } from './visit.queries.js';
+
+/**
+ * Per-request loaders for everything nested under a visit: one statement per kind of field however many visits
+ * a page holds. They only ever return what the viewer may see.
+ */
+export function visitById(context: RequestContext): DataLoader<string, VisitRow | undefined> {
+  return context.loader(createVisitById);
+}
+
+function createVisitById(context: RequestContext): DataLoader<string, VisitRow | undefined> {
+  return new DataLoader(async (ids) => {
+    const viewer = requireViewer(context);
+    const rows = await run<VisitRow>(context.em, visitsByIdQuery(viewer, ids));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  });
+}
+
+/** The providers of each visit that are within the viewer's reach. */
+export function providersOfVisit(context: RequestContext): DataLoader<string, ProviderRow[]> {
+  return context.loader(createProvidersOfVisit);
+}
+
+function createProvidersOfVisit(context: RequestContext): DataLoader<string, ProviderRow[]> {
+  return new DataLoader(async (visitIds) => {
+    const viewer = requireViewer(context);
+    const rows = await run<ProviderRow & { visitId: string }>(
+      context.em,
+      sqlf`select vp.visit_id as "visitId", ${fragment(PROVIDER_COLUMNS)}
+        from visit_provider vp join provider p on p.id = vp.provider_id
+        where vp.visit_id = any(${visitIds}::uuid[]) and ${providerVisibleSql(viewer, 'p.id')}
+        order by p.name, p.id`,
+    );
+    return groupBy(visitIds, rows, (row) => row.visitId, ({ visitId: _visitId, ...provider }) => provider);
+  });
+}
+
+export interface ConflictView {
+  visit: VisitRow;
+  scope: ConflictScope;
+  gapDays: number;
+  resolution: ConflictResolution | null;
+  detectedAt: string | null;
+  resolvedByCode: string | null;
+  justification: string | null;
+}
+
+/** The conflicts of each visit with other visits the viewer can see; open ones first. */
+export function conflictsOfVisit(context: RequestContext): DataLoader<string, ConflictView[]> {
+  return context.loader(createConflictsOfVisit);
+}
+
+function createConflictsOfVisit(context: RequestContext): DataLoader<string, ConflictView[]> {
+  return new DataLoader(async (visitIds) => {
+    const viewer = requireViewer(context);
+    const rows = await run<VisitRow & Omit<ConflictView, 'visit'> & { forVisitId: string }>(
+      context.em,
+      sqlf`with pairs as (
+          select c.*, c.visit_a_id as this_id, c.visit_b_id as other_id from visit_conflict c where c.visit_a_id = any(${visitIds}::uuid[])
+          union all
+          select c.*, c.visit_b_id, c.visit_a_id from visit_conflict c where c.visit_b_id = any(${visitIds}::uuid[])
+        )
+        select pairs.this_id as "forVisitId", ${visitColumns(viewer, 'o')},
+          case when o.lead_organisation = t.lead_organisation then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
+          visit_gap_days(visit_planning_window(t.time_window, t.announced), visit_planning_window(o.time_window, o.announced)) as "gapDays",
+          pairs.resolution, ${fragment(isoTimestamp('pairs.detected_at'))} as "detectedAt",
+          pairs.resolved_by_organisation as "resolvedByCode",
+          case when ${visitDetailSql(viewer, 't')} then pairs.justification end as justification
+        from pairs
+        join visit t on t.id = pairs.this_id
+        join visit o on o.id = pairs.other_id ${visitJoins(viewer, 'o')}
+        where ${visitVisible(viewer, 'o')}
+        order by pairs.resolution is not null, pairs.detected_at, o.id`,
+    );
+    if (rows.length > 0) {
+      context.audit.record({
+        operation: 'visit.conflicts',
+        resourceType: 'Visit',
+        resourceIds: [...new Set(rows.map((row) => row.id))],
+        ownerOrganisations: rows.flatMap((row) => [row.leadCode, ...row.participantCodes]),
+      });
+    }
+    return groupBy(visitIds, rows, (row) => row.forVisitId, (row) => ({
+      visit: toVisitRow(row),
+      scope: row.scope,
+      gapDays: row.gapDays,
+      resolution: row.resolution,
+      detectedAt: row.detectedAt,
+      resolvedByCode: row.resolvedByCode,
+      justification: row.justification,
+    }));
+  });
+}
+
+export interface HistoryRow {
+  visitId: string;
+  at: string;
+  action: VisitAction;
+  actorOrganisation: string;
+  actorSub: string;
+  reason: string | null;
+  relatedVisitId: string | null;
+  previousStart: string | null;
+  previousEnd: string | null;
+}
+
+/** The history of visits; callers ask only for visits the viewer has the detail view of. */
+export function historyOfVisit(context: RequestContext): DataLoader<string, HistoryRow[]> {
+  return context.loader(createHistoryOfVisit);
+}
+
+function createHistoryOfVisit(context: RequestContext): DataLoader<string, HistoryRow[]> {
+  return new DataLoader(async (visitIds) => {
+    const rows = await run<HistoryRow>(
+      context.em,
+      sqlf`select h.visit_id as "visitId", ${fragment(isoTimestamp('h.at'))} as at, h.action, h.actor_organisation as "actorOrganisation",
+          h.actor_sub as "actorSub", h.reason, h.related_visit_id as "relatedVisitId",
+          ${fragment(isoTimestamp('lower(h.previous_window)'))} as "previousStart",
+          ${fragment(isoTimestamp('upper(h.previous_window)'))} as "previousEnd"
+        from visit_history h where h.visit_id = any(${visitIds}::uuid[]) order by h.at, h.id`,
+    );
+    return groupBy(visitIds, rows, (row) => row.visitId);
+  });
+}

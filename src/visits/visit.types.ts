@@ -1,0 +1,388 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Organisation } from '../organisations/index.js';
+import { Connection } from '../platform/graphql/connection.js';
+import { DateTime } from '../platform/graphql/scalars.js';
+import { Location, Provider } from '../providers/index.js';
+import {
+  ConflictResolution,
+  ConflictScope,
+  ProposalDirection,
+  ProposalStatus,
+  VisitAction,
+  VisitKind,
+  VisitStatus,
+  WindowPrecision,
+} from './visit.enums.js';
+
+registerEnumType(VisitKind, { name: 'VisitKind' });
+registerEnumType(VisitStatus, { name: 'VisitStatus' });
+registerEnumType(ConflictScope, { name: 'ConflictScope' });
+registerEnumType(ConflictResolution, { name: 'ConflictResolution', description: 'How an open conflict ended.' });
+registerEnumType(WindowPrecision, { name: 'WindowPrecision' });
+registerEnumType(ProposalStatus, { name: 'ProposalStatus' });
+registerEnumType(ProposalDirection, { name: 'ProposalDirection' });
+registerEnumType(VisitAction, { name: 'VisitAction' });
+
+@ObjectType('TimeWindow', { simpleResolvers: true, description: 'A half-open time window [start, end).' })
+export class TimeWindow {
+  @Field(() => DateTime)
+  start!: string;
+
+  @Field(() => DateTime)
+  end!: string;
+
+  @Field(() => WindowPrecision, {
+    description: 'WEEK: an unannounced visit you have only the planning view of; start and end are the Mondays around its ISO week.',
+  })
+  precision!: WindowPrecision;
+}
+
+@ObjectType('Visit', { simpleResolvers: true, description: 'A planned inspection visit (inspectiebezoek).' })
+export class Visit {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Organisation, { description: 'The lead organisation.' })
+  organisation!: Organisation;
+
+  @Field(() => [Organisation], { description: 'Organisations that joined this visit by accepting a merge.' })
+  participants!: Organisation[];
+
+  @Field(() => [Organisation], { description: 'Organisations given the detail view (detail view only).' })
+  sharedWith!: Organisation[];
+
+  @Field(() => [Provider], { description: 'The providers of the visit that are within your reach.' })
+  providers!: Provider[];
+
+  @Field(() => Location, { nullable: true })
+  location!: Location | null;
+
+  @Field(() => TimeWindow)
+  window!: TimeWindow;
+
+  @Field(() => Boolean)
+  announced!: boolean;
+
+  @Field(() => VisitKind)
+  kind!: VisitKind;
+
+  @Field(() => [String], { description: 'Themes (detail view; empty otherwise).' })
+  themes!: string[];
+
+  @Field(() => String, { nullable: true, description: 'Notes (detail view).' })
+  notes!: string | null;
+
+  @Field(() => VisitStatus)
+  status!: VisitStatus;
+
+  @Field(() => Boolean, { description: 'Whether you have the detail view of this visit.' })
+  detail!: boolean;
+
+  @Field(() => [VisitConflict], { description: 'Conflicts with other visits you can see, open and resolved.' })
+  conflicts!: VisitConflict[];
+
+  @Field(() => Visit, { nullable: true, description: 'The joint visit this one was merged into.' })
+  mergedInto!: Visit | null;
+
+  @Field(() => [VisitHistoryEntry], { description: 'Who changed what, when and why (detail view; empty otherwise).' })
+  history!: VisitHistoryEntry[];
+}
+
+@ObjectType('VisitConflict', { simpleResolvers: true })
+export class VisitConflict {
+  @Field(() => Visit, { description: 'The other visit.' })
+  visit!: Visit;
+
+  @Field(() => ConflictScope)
+  scope!: ConflictScope;
+
+  @Field(() => Int, { description: 'Whole days between the two planning windows (0 when they overlap).' })
+  gapDays!: number;
+
+  @Field(() => ConflictResolution, { nullable: true, description: 'Null while the conflict is open.' })
+  resolution!: ConflictResolution | null;
+
+  @Field(() => DateTime, { nullable: true })
+  detectedAt!: string | null;
+
+  @Field(() => Organisation, { nullable: true, description: 'The organisation that resolved it.' })
+  resolvedBy!: Organisation | null;
+
+  @Field(() => String, { nullable: true, description: 'Why both visits are kept (ACKNOWLEDGED; detail view).' })
+  justification!: string | null;
+}
+
+@ObjectType('VisitHistoryEntry', { simpleResolvers: true })
+export class VisitHistoryEntry {
+  @Field(() => DateTime)
+  at!: string;
+
+  @Field(() => VisitAction)
+  action!: VisitAction;
+
+  @Field(() => Organisation)
+  organisation!: Organisation;
+
+  @Field(() => String, { description: 'The person or client that acted.' })
+  actorSub!: string;
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The other visit involved (merge, acknowledged conflict).' })
+  relatedVisitId!: string | null;
+
+  @Field(() => TimeWindow, { nullable: true, description: 'RESCHEDULED: the window before.' })
+  previousWindow!: TimeWindow | null;
+}
+
+@ObjectType('PlanVisitPayload', { simpleResolvers: true })
+export class PlanVisitPayload {
+  @Field(() => Visit)
+  visit!: Visit;
+
+  @Field(() => [VisitConflict], { description: 'The open conflicts of the visit: planning is never blocked by them.' })
+  conflicts!: VisitConflict[];
+}
+
+@ObjectType('VisitPayload', { simpleResolvers: true })
+export class VisitPayload {
+  @Field(() => Visit)
+  visit!: Visit;
+}
+
+@ObjectType('CoordinationProposal', { simpleResolvers: true, description: 'A request to merge another organisation\'s visit into a joint visit.' })
+export class CoordinationProposal {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Visit, { nullable: true, description: 'The joint visit (null if you cannot see it).' })
+  leadVisit!: Visit | null;
+
+  @Field(() => Visit, { nullable: true, description: 'The visit to merge into it.' })
+  visit!: Visit | null;
+
+  @Field(() => Organisation)
+  from!: Organisation;
+
+  @Field(() => Organisation)
+  to!: Organisation;
+
+  @Field(() => ProposalStatus)
+  status!: ProposalStatus;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => String, { nullable: true })
+  responseNote!: string | null;
+
+  @Field(() => DateTime)
+  createdAt!: string;
+
+  @Field(() => DateTime, { nullable: true })
+  respondedAt!: string | null;
+}
+
+@ObjectType('CoordinateVisitsPayload', { simpleResolvers: true })
+export class CoordinateVisitsPayload {
+  @Field(() => Visit, { description: 'The joint visit.' })
+  visit!: Visit;
+
+  @Field(() => [CoordinationProposal], { description: "Proposals sent for other organisations' visits." })
+  proposals!: CoordinationProposal[];
+
+  @Field(() => [Visit], { description: "Your organisation's visits merged at once." })
+  merged!: Visit[];
+}
+
+@ObjectType('CoordinationProposalPayload', { simpleResolvers: true })
+export class CoordinationProposalPayload {
+  @Field(() => CoordinationProposal)
+  proposal!: CoordinationProposal;
+}
+
+@ObjectType('OrganisationLoad', { simpleResolvers: true })
+export class OrganisationLoad {
+  @Field(() => Organisation)
+  organisation!: Organisation;
+
+  @Field(() => Int)
+  visitCount!: number;
+}
+
+@ObjectType('SupervisoryLoad', { simpleResolvers: true, description: 'Toezichtlast: how many supervisors visit a provider in a period.' })
+export class SupervisoryLoad {
+  @Field(() => Provider)
+  provider!: Provider;
+
+  @Field(() => Int, { description: 'The period runs from this many days ago to this many days ahead.' })
+  days!: number;
+
+  @Field(() => DateTime)
+  from!: string;
+
+  @Field(() => DateTime)
+  to!: string;
+
+  @Field(() => Int, { description: 'Visits (not cancelled) in the period; a joint visit counts once.' })
+  visitCount!: number;
+
+  @Field(() => Int, { description: 'Organisations leading or joining those visits.' })
+  organisationCount!: number;
+
+  @Field(() => [OrganisationLoad])
+  byOrganisation!: OrganisationLoad[];
+}
+
+@InputType('PlanVisitInput')
+export class PlanVisitInput {
+  @Field(() => [ID])
+  providerIds!: string[];
+
+  @Field(() => ID, { nullable: true, description: 'A location of one of the providers.' })
+  locationId?: string | null;
+
+  @Field(() => DateTime)
+  start!: Date;
+
+  @Field(() => DateTime)
+  end!: Date;
+
+  @Field(() => Boolean, { defaultValue: true })
+  announced!: boolean;
+
+  @Field(() => VisitKind)
+  kind!: VisitKind;
+
+  @Field(() => [String], { defaultValue: [] })
+  themes!: string[];
+
+  @Field(() => String, { nullable: true })
+  notes?: string | null;
+
+  @Field(() => [String], { defaultValue: [], description: 'Organisation codes given the detail view.' })
+  sharedWith!: string[];
+}
+
+@InputType('VisitConflictCheckInput')
+export class VisitConflictCheckInput {
+  @Field(() => [ID])
+  providerIds!: string[];
+
+  @Field(() => DateTime)
+  start!: Date;
+
+  @Field(() => DateTime)
+  end!: Date;
+
+  @Field(() => Int, { nullable: true, description: 'Defaults to the configured margin (CONFLICT_MARGIN_DAYS).' })
+  marginDays?: number | null;
+
+  @Field(() => Boolean, { defaultValue: true, description: 'An unannounced visit occupies its whole ISO week.' })
+  announced!: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'Leave this visit out (checking a reschedule).' })
+  excludeVisitId?: string | null;
+}
+
+@InputType('RescheduleVisitInput')
+export class RescheduleVisitInput {
+  @Field(() => ID)
+  visitId!: string;
+
+  @Field(() => DateTime)
+  start!: Date;
+
+  @Field(() => DateTime)
+  end!: Date;
+
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+}
+
+@InputType('CancelVisitInput')
+export class CancelVisitInput {
+  @Field(() => ID)
+  visitId!: string;
+
+  @Field(() => String)
+  reason!: string;
+}
+
+@InputType('CompleteVisitInput')
+export class CompleteVisitInput {
+  @Field(() => ID)
+  visitId!: string;
+}
+
+@InputType('AcknowledgeConflictInput')
+export class AcknowledgeConflictInput {
+  @Field(() => ID)
+  visitId!: string;
+
+  @Field(() => ID)
+  conflictingVisitId!: string;
+
+  @Field(() => String)
+  justification!: string;
+}
+
+@InputType('CoordinateVisitsInput')
+export class CoordinateVisitsInput {
+  @Field(() => ID, { description: 'Your organisation\'s visit that becomes the joint visit.' })
+  leadVisitId!: string;
+
+  @Field(() => [ID])
+  visitIds!: string[];
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType('RespondToCoordinationInput')
+export class RespondToCoordinationInput {
+  @Field(() => ID)
+  proposalId!: string;
+
+  @Field(() => Boolean)
+  accept!: boolean;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@InputType('CoordinationProposalFilter')
+export class CoordinationProposalFilter {
+  @Field(() => ProposalStatus, { nullable: true })
+  status?: ProposalStatus | null;
+
+  @Field(() => ProposalDirection, { nullable: true })
+  direction?: ProposalDirection | null;
+}
+
+@InputType('VisitFilter')
+export class VisitFilter {
+  @Field(() => ID, { nullable: true })
+  providerId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Visits led or joined by this organisation.' })
+  organisationCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Visits to providers with a location in this municipality.' })
+  municipalityCode?: string | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'Visits whose window ends after this moment.' })
+  from?: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'Visits whose window starts before this moment.' })
+  to?: Date | null;
+
+  @Field(() => VisitStatus, { nullable: true })
+  status?: VisitStatus | null;
+
+  @Field(() => Boolean, { nullable: true })
+  hasOpenConflicts?: boolean | null;
+}
+
+export const VisitConnection = Connection(Visit, 'Visit');
