@@ -5,9 +5,13 @@ import { ACTIONS, type Action, type ActionRule } from '../../src/access/policy.j
 import { ALL_ROLES, Role } from '../../src/access/roles.js';
 import { startTestApp, type GraphQLClient, type TestApp } from '../support/test-app.js';
 import { belgianLocation, dutchLocation, freshKvk, PROVIDER, PROVIDERS, REGISTER_PROVIDER, registerProvider } from '../support/providers.js';
+import { COORDINATE, dayAt, plan, PLAN_VISIT, planInput, RESPOND, VISIT, VISITS } from '../support/visits.js';
 
 /** The access matrix of docs/authorization.md, read as data: the document is the specification. */
-function readMatrix(): { organisations: string[]; rows: Array<{ record: string; level: string; cells: boolean[] }> } {
+type Cell = 'yes' | 'no' | 'detail' | 'planning' | 'week';
+const CELLS: readonly Cell[] = ['yes', 'no', 'detail', 'planning', 'week'];
+
+function readMatrix(): { organisations: string[]; rows: Array<{ record: string; level: string; cells: Cell[] }> } {
   const document = readFileSync('docs/authorization.md', 'utf8');
   const block = /<!-- matrix -->\n([\s\S]*?)\n<!-- end matrix -->/.exec(document)?.[1];
   if (!block) throw new Error('docs/authorization.md has no access matrix');
@@ -19,8 +23,8 @@ function readMatrix(): { organisations: string[]; rows: Array<{ record: string; 
       record: cells[0]!,
       level: cells[1]!,
       cells: cells.slice(2).map((cell) => {
-        if (cell !== 'yes' && cell !== 'no') throw new Error(`matrix cell "${cell}" must be yes or no`);
-        return cell === 'yes';
+        if (!CELLS.includes(cell as Cell)) throw new Error(`matrix cell "${cell}" must be one of ${CELLS.join(', ')}`);
+        return cell as Cell;
       }),
     })),
   };
@@ -42,9 +46,57 @@ const FIXTURES: Record<string, (t: TestApp) => Promise<string>> = {
   },
 };
 
+const base = new Date('2027-03-01T00:00:00Z');
+const igjPlans = async (t: TestApp, providerId: string, options: { announced: boolean; sharedWith?: string[] }) =>
+  (await plan(await t.as('IGJ', [Role.PLANNER, Role.COORDINATOR]), { providerIds: [providerId], start: dayAt(base, 2), themes: ['toets'], ...options })).visit.id;
+const located = async (t: TestApp, municipality: string) =>
+  registerProvider(await t.as('IGJ', [Role.PLANNER]), { kvkNumber: freshKvk(), locations: [dutchLocation(municipality)] });
+
+Object.assign(FIXTURES, {
+  'visit|announced, lead IGJ, provider located in GM0363': async (t: TestApp) => igjPlans(t, await located(t, 'GM0363'), { announced: true }),
+  'visit|unannounced, lead IGJ, provider located in GM0363': async (t: TestApp) => igjPlans(t, await located(t, 'GM0363'), { announced: false }),
+  'visit|unannounced, lead IGJ, provider located in GM0363, shared with GM0363': async (t: TestApp) =>
+    igjPlans(t, await located(t, 'GM0363'), { announced: false, sharedWith: ['GM0363'] }),
+  'visit|unannounced, lead IGJ, provider located only in GM0344': async (t: TestApp) => igjPlans(t, await located(t, 'GM0344'), { announced: false }),
+  'visit|unannounced, joint: lead IGJ, NZA joined by accepting a merge': async (t: TestApp) => {
+    const provider = await located(t, 'GM0363');
+    const lead = await igjPlans(t, provider, { announced: false });
+    const nza = await t.as('NZA', [Role.PLANNER, Role.COORDINATOR]);
+    const theirs = (await plan(nza, { providerIds: [provider], start: dayAt(base, 4) })).visit.id;
+    const coordinated = await (await t.as('IGJ', [Role.COORDINATOR])).ok(COORDINATE, { input: { leadVisitId: lead, visitIds: [theirs] } });
+    await nza.ok(RESPOND, { input: { proposalId: coordinated.coordinateVisits.proposals[0].id, accept: true } });
+    return lead;
+  },
+  'visit|announced, lead ZORGINSPECTIE, Flemish provider': async (t: TestApp) => {
+    const zorginspectie = await t.as('ZORGINSPECTIE', [Role.PLANNER]);
+    const provider = await registerProvider(zorginspectie, { kboNumber: '0876543270', locations: [belgianLocation()] });
+    return (await plan(zorginspectie, { providerIds: [provider], start: dayAt(base, 2), themes: ['toets'] })).visit.id;
+  },
+  'visit|unannounced, lead ZORGINSPECTIE, cross-border provider': async (t: TestApp) => {
+    const kvkNumber = freshKvk();
+    await registerProvider(await t.as('IGJ', [Role.PLANNER]), { kvkNumber, locations: [dutchLocation('GM0744')] });
+    const zorginspectie = await t.as('ZORGINSPECTIE', [Role.PLANNER]);
+    const provider = await registerProvider(zorginspectie, { kvkNumber, locations: [belgianLocation()] });
+    return (await plan(zorginspectie, { providerIds: [provider], start: dayAt(base, 2), themes: ['toets'], announced: false })).visit.id;
+  },
+});
+
 const READS: Record<string, { byId: string; list: string; listField: string }> = {
   provider: { byId: PROVIDER, list: PROVIDERS, listField: 'providers' },
+  visit: { byId: VISIT, list: VISITS, listField: 'visits' },
 };
+
+/** What a successful read must show for the cell's view. */
+function expectView(record: string, cell: Cell, data: any): void {
+  if (record !== 'visit') return;
+  const visit = data.visit;
+  const expected = {
+    detail: { detail: true, precision: 'EXACT', themes: expect.arrayContaining(['toets']) },
+    planning: { detail: false, precision: 'EXACT', themes: [] },
+    week: { detail: false, precision: 'WEEK', themes: [] },
+  }[cell as 'detail' | 'planning' | 'week'];
+  expect({ detail: visit.detail, precision: visit.window.precision, themes: visit.themes }).toEqual(expected);
+}
 
 describe('access matrix (docs/authorization.md)', () => {
   const matrix = readMatrix();
@@ -62,23 +114,29 @@ describe('access matrix (docs/authorization.md)', () => {
   afterAll(async () => t?.close());
 
   const cells = matrix.rows.flatMap((row) =>
-    matrix.organisations.map((organisation, index) => ({ ...row, organisation, allowed: row.cells[index]! })),
+    matrix.organisations.map((organisation, index) => ({ ...row, organisation, cell: row.cells[index]! })),
   );
 
-  it.each(cells)('$record "$level" for $organisation: $allowed', async ({ record, level, organisation, allowed }) => {
+  it.each(cells)('$record "$level" for $organisation: $cell', async ({ record, level, organisation, cell }) => {
     const id = records.get(`${record}|${level}`)!;
     const read = READS[record]!;
-    // Any role may read within reach; use one that every kind can hold.
+    // Reading needs no more than this; each organisation kind can hold one of these roles.
     const client = await t.as(organisation, [Role.INSPECTOR, Role.PROSECUTOR]);
     const single = await client.request(read.byId, { id });
-    const listed = await client.ok(read.list, { first: 100 });
-    const ids = listed[read.listField].edges.map((edge: any) => edge.node.id);
-    if (allowed) {
-      expect(single.errors).toBeUndefined();
-      expect(ids).toContain(id);
+    const listed = await client.request(read.list, { first: 100 });
+    if (cell === 'no') {
+      const code = single.errors?.[0]?.extensions?.code;
+      expect(single.data?.[read.listField === 'providers' ? 'provider' : 'visit'] ?? null).toBeNull();
+      if (code === 'FORBIDDEN') {
+        expect(listed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN'); // the organisation kind may not read this at all
+      } else {
+        expect(code).toBe('NOT_FOUND');
+        expect(listed.data![read.listField].edges.map((edge: any) => edge.node.id)).not.toContain(id);
+      }
     } else {
-      expect(single.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      expect(ids).not.toContain(id);
+      expect(single.errors).toBeUndefined();
+      expectView(record, cell, single.data);
+      expect(listed.data![read.listField].edges.map((edge: any) => edge.node.id)).toContain(id);
     }
   });
 });
@@ -100,6 +158,19 @@ const SAMPLES: Record<Action, { query: string; variables?: (organisation: string
     }),
   },
   'audit.read': { query: '{ auditEvents { totalCount } }' },
+  'visit.read': { query: '{ visits { totalCount } }' },
+  'visit.plan': {
+    query: PLAN_VISIT,
+    variables: () => ({ input: planInput({ providerIds: ['00000000-0000-7000-8000-000000000000'], start: new Date('2027-03-01T09:00:00Z') }) }),
+  },
+  'visit.complete': {
+    query: 'mutation($input: CompleteVisitInput!) { completeVisit(input: $input) { visit { id } } }',
+    variables: () => ({ input: { visitId: '00000000-0000-7000-8000-000000000000' } }),
+  },
+  'visit.coordinate': {
+    query: COORDINATE,
+    variables: () => ({ input: { leadVisitId: '00000000-0000-7000-8000-000000000000', visitIds: ['00000000-0000-7000-8000-000000000001'] } }),
+  },
 };
 
 describe('actions by role and organisation kind (policy.ts, documented in docs/authorization.md)', () => {

@@ -14,7 +14,19 @@ const EXPECTED = {
   'query.organisations': 'organisation.list',
   'query.provider': 'provider.read',
   'query.providers': 'provider.read',
+  'query.visit': 'visit.read',
+  'query.visits': 'visit.read',
+  'query.visitConflicts': 'visit.plan',
+  'query.supervisoryLoad': 'visit.read',
+  'query.coordinationProposals': 'visit.read',
   'mutation.registerProvider': 'provider.register',
+  'mutation.planVisit': 'visit.plan',
+  'mutation.rescheduleVisit': 'visit.plan',
+  'mutation.cancelVisit': 'visit.plan',
+  'mutation.completeVisit': 'visit.complete',
+  'mutation.acknowledgeConflict': 'visit.plan',
+  'mutation.coordinateVisits': 'visit.coordinate',
+  'mutation.respondToCoordination': 'visit.coordinate',
 };
 
 describe('operation access declarations', () => {

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role, startTestApp, TestClock, type TestApp } from '../support/test-app.js';
+import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
+import { dayAt, PLAN_VISIT, planInput } from '../support/visits.js';
+
+/**
+ * Two organisations' planners plan at the same provider at the same instant. Without a per-provider lock taken
+ * before the check, some of these pairs go unrecorded; with it, every pair is recorded exactly once.
+ */
+describe('no lost conflict', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ clock: new TestClock('2027-01-04T08:00:00Z'), env: { DATABASE_POOL_SIZE: '16' } });
+  });
+  afterAll(async () => t?.close());
+
+  it.each([1, 2, 3])('12 concurrent planVisit calls from two organisations record all 66 pairs (round %i)', async () => {
+    const igj = await t.as('IGJ', [Role.PLANNER]);
+    const gm = await t.as('GM0363', [Role.PLANNER]);
+    const provider = await registerProvider(igj, { kvkNumber: freshKvk(), locations: [dutchLocation('GM0363')] });
+    const base = new Date('2027-05-03T00:00:00Z');
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        (index % 2 ? igj : gm).request(PLAN_VISIT, { input: planInput({ providerIds: [provider], start: dayAt(base, index % 5) }) }),
+      ),
+    );
+    for (const result of results) expect(result.errors).toBeUndefined();
+    const ids = results.map((result) => (result.data as any).planVisit.visit.id as string);
+
+    const pairs = await t.sql<{ a: string; b: string }>(
+      `select visit_a_id as a, visit_b_id as b from visit_conflict where visit_a_id = any($1) and resolution is null`,
+      [ids],
+    );
+    const recorded = new Set(pairs.map((pair) => `${pair.a}|${pair.b}`));
+    expect(recorded.size).toBe(pairs.length); // no duplicates
+    const missing: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const [a, b] = [ids[i]!, ids[j]!].sort();
+        if (!recorded.has(`${a}|${b}`)) missing.push(`${a}|${b}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(pairs).toHaveLength((12 * 11) / 2);
+
+    // Every visit's answer listed the earlier ones it conflicts with: together they report every pair.
+    const reported = new Set<string>();
+    results.forEach((result, index) => {
+      for (const conflict of (result.data as any).planVisit.conflicts) reported.add([ids[index], conflict.visit.id].sort().join('|'));
+    });
+    expect(reported.size).toBe(66);
+  });
+});
