@@ -3,9 +3,8 @@ import type { AuditWriter } from '../audit/index.js';
 import type { Orm } from '../platform/database/orm.js';
 import { sql } from '../platform/database/sql.js';
 import type { Logger } from '../platform/logging.js';
-import { registerProvider } from '../providers/provider.service.js';
-import type { RegisterProviderFields } from '../providers/provider.validation.js';
-import { Country, Sector } from '../providers/sector.js';
+import { Country, registerProvider, Sector, type RegisterProviderFields } from '../providers/index.js';
+import { planVisit, VisitKind } from '../visits/index.js';
 import type { DomainSettings } from '../request-context.js';
 import { systemContext } from '../system-context.js';
 
@@ -185,6 +184,12 @@ const LAST_REGISTRATION = DEMO_PROVIDERS.at(-1)!;
 
 /** Loads the demo data unless it is already there. Returns whether anything was loaded. */
 export async function loadDemoData(orm: Orm, writer: AuditWriter, settings: DomainSettings, logger: Logger): Promise<boolean> {
+  const providersLoaded = await loadDemoProviders(orm, writer, settings, logger);
+  const visitsLoaded = await loadDemoVisits(orm, writer, settings, logger);
+  return providersLoaded || visitsLoaded;
+}
+
+async function loadDemoProviders(orm: Orm, writer: AuditWriter, settings: DomainSettings, logger: Logger): Promise<boolean> {
   const em = orm.em.fork();
   const done = await sql(
     em,
@@ -202,17 +207,92 @@ export async function loadDemoData(orm: Orm, writer: AuditWriter, settings: Doma
     );
   }
   for (const registration of DEMO_PROVIDERS) {
-    const context = systemContext({
-      em: orm.em,
-      organisation: registration.by,
-      roles: [Role.PLANNER],
-      sub: 'samenloop-demo-data',
-      writer,
-      settings,
-    });
+    const context = demoContext(orm, registration.by, writer, settings);
     await registerProvider(context, registration.provider);
     await context.audit.flush();
   }
-  logger.info({ providers: DEMO_PROVIDERS.length, municipalities: DEMO_MUNICIPALITIES.length }, 'demo data loaded');
+  logger.info({ providers: DEMO_PROVIDERS.length, municipalities: DEMO_MUNICIPALITIES.length }, 'demo providers loaded');
   return true;
+}
+
+function demoContext(orm: Orm, organisation: string, writer: AuditWriter, settings: DomainSettings) {
+  return systemContext({ em: orm.em, organisation, roles: [Role.PLANNER], sub: 'samenloop-demo-data', writer, settings });
+}
+
+interface DemoVisit {
+  by: string;
+  kvkNumber?: string;
+  kboNumber?: string;
+  location?: string;
+  /** Day of next week (0 = Monday) and hours in UTC. */
+  day: number;
+  from: number;
+  to: number;
+  announced: boolean;
+  kind: VisitKind;
+  themes: string[];
+  notes?: string;
+}
+
+/**
+ * A realistic week of planning, next week: at Zorggroep Amstelland an unannounced IGJ visit, an announced visit
+ * of the municipality of Amsterdam and an NZa visit the week after overlap — the case Samenloop exists for — and
+ * around them the ordinary planning of other supervisors.
+ */
+export const DEMO_VISITS: readonly DemoVisit[] = [
+  {
+    by: 'IGJ', kvkNumber: '90000011', location: 'Verpleeghuis De Amstelhof', day: 1, from: 8, to: 15, announced: false,
+    kind: VisitKind.RISK_BASED, themes: ['medicatieveiligheid', 'infectiepreventie'], notes: 'Signalen over medicatiefouten in de nachtdienst.',
+  },
+  {
+    by: 'GM0363', kvkNumber: '90000011', location: 'Thuiszorgteam Oost', day: 3, from: 9, to: 12, announced: true,
+    kind: VisitKind.THEMATIC, themes: ['wmo-kwaliteit', 'cliëntervaringen'],
+  },
+  {
+    by: 'NZA', kvkNumber: '90000011', day: 9, from: 8, to: 11, announced: true,
+    kind: VisitKind.THEMATIC, themes: ['goed bestuur', 'integere bedrijfsvoering'],
+  },
+  { by: 'IJENV', kvkNumber: '90000077', day: 0, from: 9, to: 13, announced: true, kind: VisitKind.RISK_BASED, themes: ['medische zorg gedetineerden'] },
+  { by: 'IGJ', kvkNumber: '90000055', day: 2, from: 8, to: 16, announced: true, kind: VisitKind.THEMATIC, themes: ['acute zorg'] },
+  { by: 'ZORGINSPECTIE', kboNumber: '0412345614', day: 3, from: 8, to: 14, announced: false, kind: VisitKind.RISK_BASED, themes: ['zorgkwaliteit'] },
+  { by: 'GM0014', kvkNumber: '90000112', day: 4, from: 9, to: 12, announced: true, kind: VisitKind.THEMATIC, themes: ['begeleid wonen'] },
+  { by: 'IGJ', kvkNumber: '90000101', day: 4, from: 8, to: 12, announced: true, kind: VisitKind.NEW_PROVIDER, themes: ['nieuwe toetreder'] },
+];
+
+async function loadDemoVisits(orm: Orm, writer: AuditWriter, settings: DomainSettings, logger: Logger): Promise<boolean> {
+  const em = orm.em.fork();
+  if ((await sql(em, 'select 1 from visit limit 1')).length > 0) return false;
+  const monday = nextMonday(new Date());
+  for (const demo of DEMO_VISITS) {
+    const [provider] = await sql<{ id: string }>(em, 'select id from provider where kvk_number = ? or kbo_number = ?', [
+      demo.kvkNumber ?? null,
+      demo.kboNumber ?? null,
+    ]);
+    if (!provider) continue;
+    const [location] = demo.location
+      ? await sql<{ id: string }>(em, 'select id from location where provider_id = ? and name = ?', [provider.id, demo.location])
+      : [];
+    const context = demoContext(orm, demo.by, writer, settings);
+    const day = new Date(monday.getTime() + demo.day * 86_400_000);
+    await planVisit(context, {
+      providerIds: [provider.id],
+      locationId: location?.id ?? null,
+      start: new Date(day.getTime() + demo.from * 3_600_000),
+      end: new Date(day.getTime() + demo.to * 3_600_000),
+      announced: demo.announced,
+      kind: demo.kind,
+      themes: demo.themes,
+      notes: demo.notes ?? null,
+      sharedWith: [],
+    });
+    await context.audit.flush();
+  }
+  logger.info({ visits: DEMO_VISITS.length, week: monday.toISOString().slice(0, 10) }, 'demo visits loaded');
+  return true;
+}
+
+function nextMonday(now: Date): Date {
+  const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const daysAhead = ((8 - date.getUTCDay()) % 7) || 7;
+  return new Date(date.getTime() + daysAhead * 86_400_000);
 }

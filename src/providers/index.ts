@@ -6,3 +6,5 @@ export { Sector, Country } from './sector.js';
 export type { ProviderRow } from './provider.loaders.js';
 export { PROVIDER_COLUMNS } from './provider.loaders.js';
 export { findVisibleProvider } from './provider.service.js';
+export { registerProvider } from './provider.service.js';
+export type { RegisterProviderFields } from './provider.validation.js';
