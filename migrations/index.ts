@@ -2,8 +2,10 @@
 import type { MigrationEntry } from '../src/platform/database/orm.js';
 import { Migration20261123170426_foundation as M0 } from './Migration20261123170426_foundation.js';
 import { Migration20261123171502_visits as M1 } from './Migration20261123171502_visits.js';
+import { Migration20261123172802_signals as M2 } from './Migration20261123172802_signals.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
   { name: 'Migration20261123171502_visits', class: M1 },
+  { name: 'Migration20261123172802_signals', class: M2 },
 ];

@@ -24,6 +24,8 @@ export interface AppOptions {
   databaseUrl: string;
   logger: Logger;
   issuers: TrustedIssuer[];
+  /** Key for BSN pseudonyms. */
+  pseudonymKey: Buffer;
   clock?: Clock;
   /** Development only: ready-made tokens offered on the GraphiQL page. */
   demoPersonas?: () => Promise<DemoPersona[]>;
@@ -80,7 +82,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     http.get('/', async (_request, reply) => reply.redirect('/graphql'));
   }
 
-  const settings = { conflictMarginDays: config.conflictMarginDays };
+  const settings = { conflictMarginDays: config.conflictMarginDays, pseudonymKey: options.pseudonymKey };
   http.route({
     method: ['GET', 'POST'],
     url: '/graphql',

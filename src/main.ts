@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadDevIssuer, type DevIssuer } from './access/dev-issuer.js';
 import { readTrustedIssuersFile, type TrustedIssuer } from './access/issuers.js';
 import { buildApp, type App } from './app.js';
@@ -6,9 +8,10 @@ import { AuditWriter } from './audit/index.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { demoTokens } from './demo/personas.js';
 import { loadConfig, type Config } from './platform/config.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './platform/database/embedded.js';
+import { readOrCreateSecret, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/database/embedded.js';
 import { migrateToHead } from './platform/database/migrate.js';
 import { createLogger, type Logger } from './platform/logging.js';
+import { MIN_KEY_BYTES } from './signals/pseudonym.js';
 
 /** Composition root: configuration → database → schema → server. */
 async function main(): Promise<void> {
@@ -31,6 +34,14 @@ async function main(): Promise<void> {
       issuers = [devIssuer.trusted];
       logger.warn('TRUSTED_ISSUERS_FILE is not set: trusting the local development issuer for every organisation');
     }
+  } catch (error) {
+    console.error(`Samenloop cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  let pseudonymKey: Buffer;
+  try {
+    pseudonymKey = loadPseudonymKey(config);
   } catch (error) {
     console.error(`Samenloop cannot start: ${(error as Error).message}`);
     process.exit(1);
@@ -75,18 +86,29 @@ async function main(): Promise<void> {
     databaseUrl,
     logger,
     issuers,
+    pseudonymKey,
     demoPersonas: devIssuer ? () => demoTokens(devIssuer) : undefined,
   });
   running.app = app;
   await migrateToHead(app.orm, logger);
   if (config.environment === 'development') {
     const writer = new AuditWriter(() => app.orm.em.fork());
-    await loadDemoData(app.orm, writer, { conflictMarginDays: config.conflictMarginDays }, logger);
+    await loadDemoData(app.orm, writer, { conflictMarginDays: config.conflictMarginDays, pseudonymKey }, logger);
     await writer.close();
   }
   await app.http.listen({ host: config.host, port: config.port });
   if (stopping) return;
   await printWelcome(config, devIssuer, logger);
+}
+
+/** The BSN pseudonym key: from PSEUDONYM_KEY_FILE, or generated once into the data directory in development. */
+function loadPseudonymKey(config: Config): Buffer {
+  if (!config.pseudonymKeyFile) return Buffer.from(readOrCreateSecret(path.join(config.dataDir, 'pseudonym-key'), 32));
+  const key = Buffer.from(readFileSync(config.pseudonymKeyFile, 'utf8').trim());
+  if (key.length < MIN_KEY_BYTES) {
+    throw new Error(`PSEUDONYM_KEY_FILE ${config.pseudonymKeyFile} holds ${key.length} bytes; the key must be at least ${MIN_KEY_BYTES}.`);
+  }
+  return key;
 }
 
 async function printWelcome(config: Config, devIssuer: DevIssuer | undefined, logger: Logger): Promise<void> {

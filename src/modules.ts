@@ -2,6 +2,17 @@ import { AuditChainHeadEntity, AuditEventEntity, AuditResolver } from './audit/i
 import { OrganisationEntity, OrganisationResolver, ViewerResolver } from './organisations/index.js';
 import { LocationEntity, ProviderEntity, ProviderResolver } from './providers/index.js';
 import {
+  OutboxEventEntity,
+  RoutingDecisionEntity,
+  RoutingDecisionResolver,
+  SignalEntity,
+  SignalProviderEntity,
+  SignalResolver,
+  SignalRoutingEntity,
+  SignalRoutingResolver,
+  SubmitSignalResultResolver,
+} from './signals/index.js';
+import {
   CoordinationProposalEntity,
   CoordinationResolver,
   OrganisationLoadResolver,
@@ -26,6 +37,11 @@ export const ENTITIES = [
   VisitConflictEntity,
   VisitHistoryEntity,
   CoordinationProposalEntity,
+  SignalEntity,
+  SignalProviderEntity,
+  SignalRoutingEntity,
+  RoutingDecisionEntity,
+  OutboxEventEntity,
 ];
 
 export const RESOLVERS = [
@@ -37,5 +53,9 @@ export const RESOLVERS = [
   VisitHistoryResolver,
   OrganisationLoadResolver,
   CoordinationResolver,
+  SignalResolver,
+  SignalRoutingResolver,
+  RoutingDecisionResolver,
+  SubmitSignalResultResolver,
   AuditResolver,
 ] as const;

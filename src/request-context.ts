@@ -6,6 +6,8 @@ import { UnauthenticatedError } from './platform/errors.js';
 /** Settings that domain services read; a subset of the configuration. */
 export interface DomainSettings {
   conflictMarginDays: number;
+  /** Secret key for BSN pseudonyms (PSEUDONYM_KEY_FILE, or generated into the data directory in development). */
+  pseudonymKey: Buffer;
 }
 
 /**

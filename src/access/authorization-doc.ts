@@ -44,14 +44,16 @@ export function renderReachTable(): string {
     NETHERLANDS: 'with at least one location in the Netherlands',
     BELGIUM: 'with at least one location in Belgium',
     OWN_TERRITORY: "with at least one location in the municipality's own territory",
-    NONE: 'none through the register',
+    ROUTED_SIGNALS: 'named in a signal routed to it (and no others)',
   };
   for (const kind of Object.values(OrganisationKind)) rows.push(`| ${kind} | ${words[PROVIDER_REACH[kind]]} |`);
   return rows.join('\n');
 }
 
 function roles(rule: ActionRule): string {
-  return rule.roles.length === ALL_ROLES.length ? 'any role' : rule.roles.join(', ');
+  const base = rule.roles.length === ALL_ROLES.length ? 'any role' : rule.roles.join(', ');
+  const exceptions = Object.entries(rule.rolesByKind ?? {}).map(([kind, list]) => `${kind}: ${list!.join(', ')}`);
+  return exceptions.length ? `${base} (${exceptions.join('; ')})` : base;
 }
 
 function kinds(rule: ActionRule): string {

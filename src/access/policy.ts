@@ -21,6 +21,13 @@ export interface ActionRule {
   description: string;
   roles: readonly Role[];
   kinds: readonly OrganisationKind[];
+  /** Where an organisation kind acts through other roles than `roles` (the OM through its prosecutors). */
+  rolesByKind?: Partial<Record<OrganisationKind, readonly Role[]>>;
+}
+
+/** The roles that allow an action for an organisation kind. */
+export function rolesFor(rule: ActionRule, kind: OrganisationKind): readonly Role[] {
+  return rule.rolesByKind?.[kind] ?? rule.roles;
 }
 
 export const ACTIONS = {
@@ -51,6 +58,23 @@ export const ACTIONS = {
     roles: [Role.COORDINATOR],
     kinds: SUPERVISORS,
   },
+  'signal.submit': {
+    description: 'submit signals, one or in bulk',
+    roles: [Role.INTAKE, Role.INTEGRATION],
+    kinds: SUPERVISORS,
+  },
+  'signal.read': {
+    description: 'read signals submitted by or routed to the organisation (INTEGRATION alone: only those it submitted)',
+    roles: [Role.INTAKE, Role.INTEGRATION, Role.COORDINATOR, Role.INSPECTOR, Role.ENFORCEMENT_OFFICER],
+    kinds: ALL_KINDS,
+    rolesByKind: { [OrganisationKind.PROSECUTION]: [Role.PROSECUTOR] },
+  },
+  'signal.decide': {
+    description: 'decide on a signal routed to the organisation',
+    roles: [Role.INTAKE, Role.COORDINATOR],
+    kinds: ALL_KINDS,
+    rolesByKind: { [OrganisationKind.PROSECUTION]: [Role.PROSECUTOR] },
+  },
   'audit.read': { description: "read who accessed the organisation's data", roles: [Role.AUDITOR], kinds: ALL_KINDS },
 } as const satisfies Record<string, ActionRule>;
 
@@ -58,7 +82,7 @@ export type Action = keyof typeof ACTIONS;
 
 export function can(viewer: Viewer, action: Action): boolean {
   const rule: ActionRule = ACTIONS[action];
-  return rule.kinds.includes(viewer.kind) && hasAnyRole(viewer, rule.roles);
+  return rule.kinds.includes(viewer.kind) && hasAnyRole(viewer, rolesFor(rule, viewer.kind));
 }
 
 export function requireAction(viewer: Viewer, action: Action): void {

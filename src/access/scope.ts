@@ -15,8 +15,8 @@ export enum ProviderReach {
   BELGIUM = 'BELGIUM',
   /** A municipality: providers with a location in its own territory, nothing else, ever. */
   OWN_TERRITORY = 'OWN_TERRITORY',
-  /** No provider through the register itself (the OM reaches providers only through what is routed to it). */
-  NONE = 'NONE',
+  /** The OM: only providers named in signals routed to it. */
+  ROUTED_SIGNALS = 'ROUTED_SIGNALS',
 }
 
 export const PROVIDER_REACH: Readonly<Record<OrganisationKind, ProviderReach>> = {
@@ -24,7 +24,7 @@ export const PROVIDER_REACH: Readonly<Record<OrganisationKind, ProviderReach>> =
   [OrganisationKind.MARKET_AUTHORITY]: ProviderReach.NETHERLANDS,
   [OrganisationKind.MUNICIPALITY]: ProviderReach.OWN_TERRITORY,
   [OrganisationKind.FOREIGN_INSPECTORATE]: ProviderReach.BELGIUM,
-  [OrganisationKind.PROSECUTION]: ProviderReach.NONE,
+  [OrganisationKind.PROSECUTION]: ProviderReach.ROUTED_SIGNALS,
 };
 
 export interface LocationPlace {
@@ -40,8 +40,8 @@ export function locationInReach(viewer: Viewer, location: LocationPlace): boolea
       return location.country === 'BE';
     case ProviderReach.OWN_TERRITORY:
       return location.country === 'NL' && location.municipalityCode === viewer.organisation;
-    case ProviderReach.NONE:
-      return false;
+    case ProviderReach.ROUTED_SIGNALS:
+      return false; // nothing to register or visit there
   }
 }
 
@@ -54,7 +54,7 @@ export function reachDescription(viewer: Viewer): string {
       return 'in Belgium';
     case ProviderReach.OWN_TERRITORY:
       return `in municipality ${viewer.organisation}`;
-    case ProviderReach.NONE:
+    case ProviderReach.ROUTED_SIGNALS:
       return 'nowhere';
   }
 }
@@ -72,8 +72,12 @@ export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondi
       return located(`reach.country = 'BE'`);
     case ProviderReach.OWN_TERRITORY:
       return located(`reach.municipality_code = ?`, [viewer.organisation]);
-    case ProviderReach.NONE:
-      return fragment('false');
+    case ProviderReach.ROUTED_SIGNALS:
+      return fragment(
+        `exists (select 1 from signal_provider reach join signal_routing routed on routed.signal_id = reach.signal_id
+          where reach.provider_id = ${providerId} and routed.recipient = ?)`,
+        [viewer.organisation],
+      );
   }
 }
 

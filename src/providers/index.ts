@@ -8,3 +8,4 @@ export { PROVIDER_COLUMNS } from './provider.loaders.js';
 export { findVisibleProvider } from './provider.service.js';
 export { registerProvider } from './provider.service.js';
 export type { RegisterProviderFields } from './provider.validation.js';
+export { agbCodeProblem, bsnProblem, kboNumberProblem, kvkNumberProblem } from './identifiers.js';

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisationKindOf } from '../../src/access/organisations.js';
-import { ACTIONS, type Action, type ActionRule } from '../../src/access/policy.js';
+import { ACTIONS, rolesFor, type Action, type ActionRule } from '../../src/access/policy.js';
 import { ALL_ROLES, Role } from '../../src/access/roles.js';
 import { startTestApp, type GraphQLClient, type TestApp } from '../support/test-app.js';
 import { belgianLocation, dutchLocation, freshKvk, PROVIDER, PROVIDERS, REGISTER_PROVIDER, registerProvider } from '../support/providers.js';
 import { COORDINATE, dayAt, plan, PLAN_VISIT, planInput, RESPOND, VISIT, VISITS } from '../support/visits.js';
+import { DECIDE, SIGNAL, SIGNALS, signalInput, submit, SUBMIT_SIGNAL } from '../support/signals.js';
 
 /** The access matrix of docs/authorization.md, read as data: the document is the specification. */
 type Cell = 'yes' | 'no' | 'detail' | 'planning' | 'week';
@@ -81,9 +82,45 @@ Object.assign(FIXTURES, {
   },
 });
 
+const signalBy = async (t: TestApp, organisation: string, provider: string, overrides: Record<string, unknown>) =>
+  (await submit(await t.as(organisation, [Role.INTAKE]), signalInput({ providers: [{ id: provider }], ...overrides }))).signal.id as string;
+
+Object.assign(FIXTURES, {
+  'provider|located in GM0344, named in a signal routed to the OM': async (t: TestApp) => {
+    const provider = await located(t, 'GM0344');
+    await signalBy(t, 'IGJ', provider, { possibleCriminalOffence: true });
+    return provider;
+  },
+  'signal|submitted by NZA, possible criminal offence, nursing home in GM0363 (routed to OM and IGJ)': async (t: TestApp) =>
+    signalBy(t, 'NZA', await located(t, 'GM0363'), { possibleCriminalOffence: true }),
+  'signal|submitted by GM0363, Wmo provider in GM0363 and GM0344 (routed to GM0344)': async (t: TestApp) => {
+    const provider = await registerProvider(await t.as('IGJ', [Role.PLANNER]), {
+      kvkNumber: freshKvk(),
+      sectors: ['WMO'],
+      locations: [dutchLocation('GM0363'), dutchLocation('GM0344')],
+    });
+    return signalBy(t, 'GM0363', provider, {});
+  },
+  'signal|submitted by ZORGINSPECTIE, cross-border provider (routed to IGJ)': async (t: TestApp) => {
+    const kvkNumber = freshKvk();
+    await registerProvider(await t.as('IGJ', [Role.PLANNER]), { kvkNumber, locations: [dutchLocation('GM0744')] });
+    const provider = await registerProvider(await t.as('ZORGINSPECTIE', [Role.PLANNER]), { kvkNumber, locations: [belgianLocation()] });
+    return signalBy(t, 'ZORGINSPECTIE', provider, {});
+  },
+  'signal|submitted by IJENV, care fraud at a prison in GM0363 (routed to NZA and IGJ)': async (t: TestApp) => {
+    const provider = await registerProvider(await t.as('IGJ', [Role.PLANNER]), {
+      kvkNumber: freshKvk(),
+      sectors: ['PENITENTIAIRE_INRICHTING'],
+      locations: [dutchLocation('GM0363')],
+    });
+    return signalBy(t, 'IJENV', provider, { category: 'ZORGFRAUDE' });
+  },
+});
+
 const READS: Record<string, { byId: string; list: string; listField: string }> = {
   provider: { byId: PROVIDER, list: PROVIDERS, listField: 'providers' },
   visit: { byId: VISIT, list: VISITS, listField: 'visits' },
+  signal: { byId: SIGNAL, list: SIGNALS, listField: 'signals' },
 };
 
 /** What a successful read must show for the cell's view. */
@@ -126,7 +163,7 @@ describe('access matrix (docs/authorization.md)', () => {
     const listed = await client.request(read.list, { first: 100 });
     if (cell === 'no') {
       const code = single.errors?.[0]?.extensions?.code;
-      expect(single.data?.[read.listField === 'providers' ? 'provider' : 'visit'] ?? null).toBeNull();
+      expect(single.data?.[record] ?? null).toBeNull();
       if (code === 'FORBIDDEN') {
         expect(listed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN'); // the organisation kind may not read this at all
       } else {
@@ -171,6 +208,12 @@ const SAMPLES: Record<Action, { query: string; variables?: (organisation: string
     query: COORDINATE,
     variables: () => ({ input: { leadVisitId: '00000000-0000-7000-8000-000000000000', visitIds: ['00000000-0000-7000-8000-000000000001'] } }),
   },
+  'signal.submit': { query: SUBMIT_SIGNAL, variables: () => ({ input: signalInput({ providers: [{ kvkNumber: '99999999' }] }) }) },
+  'signal.read': { query: '{ signals { totalCount } }' },
+  'signal.decide': {
+    query: DECIDE,
+    variables: () => ({ input: { routingId: '00000000-0000-7000-8000-000000000000', outcome: 'ACCEPT' } }),
+  },
 };
 
 describe('actions by role and organisation kind (policy.ts, documented in docs/authorization.md)', () => {
@@ -193,7 +236,7 @@ describe('actions by role and organisation kind (policy.ts, documented in docs/a
         action,
         organisation,
         role,
-        allowed: rule.roles.includes(role) && rule.kinds.includes(organisationKindOf(organisation)!),
+        allowed: rolesFor(rule, organisationKindOf(organisation)!).includes(role) && rule.kinds.includes(organisationKindOf(organisation)!),
       })),
     ),
   );

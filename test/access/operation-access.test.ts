@@ -19,6 +19,9 @@ const EXPECTED = {
   'query.visitConflicts': 'visit.plan',
   'query.supervisoryLoad': 'visit.read',
   'query.coordinationProposals': 'visit.read',
+  'query.signal': 'signal.read',
+  'query.signals': 'signal.read',
+  'query.routingRules': 'authenticated',
   'mutation.registerProvider': 'provider.register',
   'mutation.planVisit': 'visit.plan',
   'mutation.rescheduleVisit': 'visit.plan',
@@ -27,6 +30,9 @@ const EXPECTED = {
   'mutation.acknowledgeConflict': 'visit.plan',
   'mutation.coordinateVisits': 'visit.coordinate',
   'mutation.respondToCoordination': 'visit.coordinate',
+  'mutation.submitSignal': 'signal.submit',
+  'mutation.submitSignals': 'signal.submit',
+  'mutation.decideRouting': 'signal.decide',
 };
 
 describe('operation access declarations', () => {

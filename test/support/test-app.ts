@@ -170,6 +170,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseUrl,
     logger,
     issuers: options.issuers ? options.issuers(issuer) : [issuer.trusted()],
+    pseudonymKey: randomBytes(32),
     clock: clock.now,
   });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });

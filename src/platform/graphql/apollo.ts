@@ -84,7 +84,7 @@ export function formatError(
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return withField(formatted);
   const code = String(formatted.extensions?.code ?? '');
-  if (CLIENT_ERROR_CODES.has(code)) return withField(formatted);
+  if (CLIENT_ERROR_CODES.has(code)) return withoutValues(withField(formatted));
   logger.error({ err: original, path: formatted.path }, 'unexpected error while answering a GraphQL request');
   return {
     message: development ? formatted.message : 'Internal server error.',
@@ -104,6 +104,17 @@ function withField(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const variable = /Variable "\$([^"]+)"/.exec(formatted.message)?.[1];
   const field = at ?? variable;
   return field ? { ...formatted, extensions: { ...formatted.extensions, field } } : formatted;
+}
+
+/**
+ * GraphQL's own messages repeat the offending value ("got invalid value 123456782 at …"). A value may be personal
+ * data (a BSN sent as a number, say), so the echo is cut and any nine-digit number masked.
+ */
+function withoutValues(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message
+    .replace(/ got invalid value .*? at "/, ' has an invalid value at "')
+    .replace(/\b\d{9}\b/g, '*********');
+  return message === formatted.message ? formatted : { ...formatted, message };
 }
 
 function landingPagePlugin<Context extends BaseContext>(html: () => string): ApolloServerPlugin<Context> {

@@ -1,0 +1,64 @@
+import { requireAction } from '../access/policy.js';
+import { signalVisibleSql } from '../access/signal-scope.js';
+import { run, sqlf } from '../platform/database/sql.js';
+import { ConflictError, ForbiddenError, InputProblems, NotFoundError } from '../platform/errors.js';
+import { isUuid, uuidv7 } from '../platform/ids.js';
+import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
+import { RoutingOutcome } from './signal.enums.js';
+import { routingsOfSignal, signalById } from './signal.loaders.js';
+import { MAX_SUMMARY } from './signal.validation.js';
+
+/**
+ * The recipient decides on a routing: ACCEPT, DECLINE (with a note) or JOINT. A decision is appended once and
+ * never changed; a second one is refused. Late decisions (after the due date) are still taken.
+ */
+export async function decideRouting(
+  context: RequestContext,
+  input: { routingId: string; outcome: RoutingOutcome; note?: string | null },
+): Promise<{ routingId: string; signalId: string }> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'signal.decide');
+  const problems = new InputProblems();
+  const note = input.note?.trim() || null;
+  problems.check(Object.values(RoutingOutcome).includes(input.outcome), 'input.outcome', 'Unknown outcome.');
+  if (input.outcome === RoutingOutcome.DECLINE) problems.check(note !== null, 'input.note', 'Say why you decline (note).');
+  problems.check((note?.length ?? 0) <= MAX_SUMMARY, 'input.note', `note is longer than ${MAX_SUMMARY} characters.`);
+  problems.throwIfAny();
+
+  const [routing] = isUuid(input.routingId)
+    ? await run<{ id: string; signalId: string; recipient: string; source: string }>(
+        context.em,
+        sqlf`select r.id, r.signal_id as "signalId", r.recipient, s.source_organisation as source
+          from signal_routing r join signal s on s.id = r.signal_id where r.id = ${input.routingId}::uuid and ${signalVisibleSql(viewer, 's')}`,
+      )
+    : [];
+  if (!routing) throw new NotFoundError('routing', input.routingId.slice(0, 64));
+  if (routing.recipient !== viewer.organisation) {
+    throw new ForbiddenError(`Only the recipient (${routing.recipient}) decides on this routing.`);
+  }
+
+  await inTransaction(context, async (em) => {
+    const decided = await run(
+      em,
+      sqlf`insert into routing_decision (id, routing_id, outcome, note, decided_by_organisation, decided_by_sub, decided_at)
+        values (${uuidv7()}, ${routing.id}, ${input.outcome}, ${note}, ${viewer.organisation}, ${viewer.sub}, ${context.now()})
+        on conflict (routing_id) do nothing returning id`,
+    );
+    if (decided.length === 0) throw new ConflictError('This routing was already decided; a decision is never changed.', { routingId: routing.id });
+    await run(
+      em,
+      sqlf`insert into outbox_event (topic, payload, created_at)
+        values ('routing.decided', ${JSON.stringify({ routingId: routing.id, signalId: routing.signalId, recipient: routing.recipient, outcome: input.outcome })}::jsonb, ${context.now()})`,
+    );
+    context.audit.record({
+      operation: 'decideRouting',
+      resourceType: 'SignalRouting',
+      resourceIds: [routing.id, routing.signalId],
+      ownerOrganisations: [routing.source, routing.recipient],
+      details: { outcome: input.outcome },
+    });
+  });
+  signalById(context).clear(routing.signalId);
+  routingsOfSignal(context).clear(routing.signalId);
+  return { routingId: routing.id, signalId: routing.signalId };
+}

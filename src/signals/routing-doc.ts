@@ -1,0 +1,54 @@
+import { MUNICIPALITY_OF_LOCATION, RULE_SETS, type RoutingCondition, type RuleSet } from './routing-rules.js';
+
+/** A rule's condition in words, for docs/routing.md and the routingRules query. */
+export function describeCondition(when: RoutingCondition): string {
+  const parts: string[] = [];
+  if (when.possibleCriminalOffence !== undefined) parts.push(`possibleCriminalOffence is ${when.possibleCriminalOffence}`);
+  if (when.categories) parts.push(`category is ${when.categories.join(' or ')}`);
+  if (when.severities) parts.push(`severity is ${when.severities.join(' or ')}`);
+  const provider: string[] = [];
+  if (when.providerSectors) provider.push(`works in ${when.providerSectors.length > 8 ? `any sector but ${otherSectors(when.providerSectors)}` : when.providerSectors.join(' or ')}`);
+  if (when.providerCountry) provider.push(`has a location in ${when.providerCountry === 'NL' ? 'the Netherlands' : 'Belgium'}`);
+  if (when.providerMunicipality) provider.push(`has a location in ${when.providerMunicipality}`);
+  if (provider.length) parts.push(`a provider ${provider.join(' and ')}`);
+  if (when.submitterKinds) parts.push(`submitted by a ${when.submitterKinds.join(' or ')}`);
+  if (when.submitters) parts.push(`submitted by ${when.submitters.join(' or ')}`);
+  return parts.length ? parts.join('; ') : 'always';
+}
+
+function otherSectors(sectors: readonly string[]): string {
+  const all = ['ZIEKENHUIS', 'VERPLEEGHUIS', 'THUISZORG', 'GGZ', 'GEHANDICAPTENZORG', 'JEUGDHULP', 'WMO', 'HUISARTS', 'MONDZORG', 'APOTHEEK',
+    'PENITENTIAIRE_INRICHTING', 'FORENSISCH_PSYCHIATRISCH_CENTRUM', 'ASIELZOEKERSCENTRUM', 'FARMACEUTISCH_BEDRIJF', 'PARTICULIERE_KLINIEK',
+    'GEBOORTEZORG', 'REVALIDATIE', 'AMBULANCEZORG'];
+  return all.filter((sector) => !sectors.includes(sector)).join(' and ');
+}
+
+export function describeRecipients(recipients: readonly string[]): string {
+  return recipients.map((recipient) => (recipient === MUNICIPALITY_OF_LOCATION ? 'the municipality of each Dutch location' : recipient)).join(', ');
+}
+
+function weeks(days: number): string {
+  return days % 7 === 0 ? `${days / 7} weeks` : `${days} days`;
+}
+
+export function renderRuleSet(set: RuleSet): string {
+  const rows = [
+    `### Rule set ${set.version} (from ${set.validFrom})`,
+    '',
+    '| # | rule id | when | routes to | due in | basis |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...set.rules.map(
+      (rule, index) =>
+        `| ${index + 1} | \`${rule.id}\` | ${describeCondition(rule.when)} | ${describeRecipients(rule.recipients)} | ${weeks(rule.dueDays)} | ${rule.basis} |`,
+    ),
+  ];
+  return rows.join('\n');
+}
+
+/** The generated part of docs/routing.md: every rule set, newest first. */
+export function renderRoutingDoc(document: string): string {
+  const pattern = /(<!-- BEGIN GENERATED: rules -->)[\s\S]*?(<!-- END GENERATED: rules -->)/;
+  if (!pattern.test(document)) throw new Error('docs/routing.md lacks the generated block "rules"');
+  const body = [...RULE_SETS].reverse().map(renderRuleSet).join('\n\n');
+  return document.replace(pattern, (_match, begin: string, end: string) => `${begin}\n${body}\n${end}`);
+}

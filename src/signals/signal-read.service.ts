@@ -1,0 +1,91 @@
+import { requireAction } from '../access/policy.js';
+import { providerVisibleSql } from '../access/scope.js';
+import { signalVisibleSql } from '../access/signal-scope.js';
+import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { NotFoundError } from '../platform/errors.js';
+import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
+import { isUuid } from '../platform/ids.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
+import type { SignalCategory, SignalStatus } from './signal.enums.js';
+import { routingsOfSignal, signalById } from './signal.loaders.js';
+import { signalColumns, signalStatusSql, type SignalRow } from './signal.queries.js';
+
+/** The organisations whose data a signal is: its submitter and its recipients. */
+export async function signalOwners(context: RequestContext, signal: SignalRow): Promise<string[]> {
+  const routings = await routingsOfSignal(context).load(signal.id);
+  return [signal.sourceCode, ...routings.map((routing) => routing.recipientCode)];
+}
+
+/** One signal, for its submitter and its recipients; NOT_FOUND for anyone else. */
+export async function getSignal(context: RequestContext, id: string): Promise<SignalRow> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'signal.read');
+  const signal = isUuid(id) ? await signalById(context).load(id) : undefined;
+  if (!signal) {
+    context.audit.record({ operation: 'signal', resourceType: 'Signal', resourceIds: [id.slice(0, 64)], outcome: 'NOT_FOUND' });
+    throw new NotFoundError('signal', id.slice(0, 64));
+  }
+  context.audit.record({ operation: 'signal', resourceType: 'Signal', resourceIds: [signal.id], ownerOrganisations: await signalOwners(context, signal) });
+  return signal;
+}
+
+export interface SignalListFilter {
+  providerId?: string | null;
+  category?: SignalCategory | null;
+  status?: SignalStatus | null;
+  routedToMe?: boolean | null;
+  overdue?: boolean | null;
+}
+
+/** Signals the viewer may see, newest first. */
+export async function listSignals(
+  context: RequestContext,
+  filter: SignalListFilter | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<SignalRow>> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'signal.read');
+  const limit = pageSize(first);
+  const cursor = decodeCursor(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const now = context.now();
+  const conditions: SqlFragment[] = [signalVisibleSql(viewer, 's')];
+  if (filter?.providerId) {
+    conditions.push(
+      isUuid(filter.providerId)
+        ? sqlf`exists (select 1 from signal_provider fp join provider p on p.id = fp.provider_id
+            where fp.signal_id = s.id and fp.provider_id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'p.id')})`
+        : sqlf`false`,
+    );
+  }
+  if (filter?.category) conditions.push(sqlf`s.category = ${filter.category}`);
+  if (filter?.status) conditions.push(sqlf`${signalStatusSql('s', now)} = ${filter.status}`);
+  if (filter?.routedToMe !== undefined && filter.routedToMe !== null) {
+    const routed = sqlf`exists (select 1 from signal_routing mine where mine.signal_id = s.id and mine.recipient = ${viewer.organisation})`;
+    conditions.push(filter.routedToMe ? routed : sqlf`not ${routed}`);
+  }
+  if (filter?.overdue !== undefined && filter.overdue !== null) {
+    // Overdue for the viewer: any routing of a signal it submitted, otherwise its own routing.
+    const overdue = sqlf`exists (select 1 from signal_routing late left join routing_decision d on d.routing_id = late.id
+      where late.signal_id = s.id and d.id is null and late.due_at <= ${now}
+        and (s.source_organisation = ${viewer.organisation} or late.recipient = ${viewer.organisation}))`;
+    conditions.push(filter.overdue ? overdue : sqlf`not ${overdue}`);
+  }
+  const where = joinSql(conditions, ' and ');
+  const page = cursor ? sqlf`${where} and (s.received_at, s.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
+  const rows = await run<SignalRow>(
+    context.em,
+    sqlf`select ${signalColumns('s', now)} from signal s where ${page} order by s.received_at desc, s.id desc limit ${limit + 1}`,
+  );
+  const shown = rows.slice(0, limit);
+  context.audit.record({
+    operation: 'signals',
+    resourceType: 'Signal',
+    resourceIds: shown.map((row) => row.id),
+    ownerOrganisations: shown.map((row) => row.sourceCode),
+  });
+  return toPage(rows, limit, cursor !== undefined, (row) => row, (row) => [row.receivedAt, row.id], async () => {
+    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from signal s where ${where}`);
+    return Number(count?.count ?? 0);
+  });
+}

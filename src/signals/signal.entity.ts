@@ -1,0 +1,133 @@
+import { BlobType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { OrganisationEntity } from '../organisations/index.js';
+import { ProviderEntity } from '../providers/index.js';
+import { RoutingOutcome, Severity, SignalCategory } from './signal.enums.js';
+
+/**
+ * A signal (melding). Identified for idempotency by (submitting organisation, externalId); `contentHash` tells an
+ * identical resubmission from a conflicting one. A named person is kept only as a keyed pseudonym.
+ */
+@Entity({ tableName: 'signal' })
+@Unique({ name: 'signal_source_external_id', properties: ['source', 'externalId'] })
+@Index({ name: 'signal_received_at_index', properties: ['receivedAt'] })
+@Index({ name: 'signal_subject_pseudonym_index', properties: ['subjectPseudonym'] })
+export class SignalEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne(() => OrganisationEntity, { fieldName: 'source_organisation', ref: true })
+  source!: Ref<OrganisationEntity>;
+
+  @Property({ type: 'text' })
+  externalId!: string;
+
+  @Property({ type: BlobType, columnType: 'bytea' })
+  contentHash!: Buffer;
+
+  @Enum({ items: () => SignalCategory, type: 'string' })
+  category!: SignalCategory;
+
+  @Enum({ items: () => Severity, type: 'string' })
+  severity!: Severity;
+
+  @Property({ type: 'boolean' })
+  possibleCriminalOffence!: boolean;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Property({ type: 'text' })
+  summary!: string;
+
+  /** HMAC-SHA256 of the BSN under the pseudonym key; never the BSN itself. */
+  @Property({ type: BlobType, columnType: 'bytea', nullable: true })
+  subjectPseudonym?: Buffer | null;
+
+  @Property({ type: 'text' })
+  submittedBy!: string;
+}
+
+@Entity({ tableName: 'signal_provider' })
+@Index({ name: 'signal_provider_provider_index', properties: ['provider'] })
+export class SignalProviderEntity {
+  @ManyToOne(() => SignalEntity, { primary: true, fieldName: 'signal_id', ref: true })
+  signal!: Ref<SignalEntity>;
+
+  @ManyToOne(() => ProviderEntity, { primary: true, fieldName: 'provider_id', ref: true })
+  provider!: Ref<ProviderEntity>;
+}
+
+/** One recipient of a signal, with the rule and rule-set version that routed it there. */
+@Entity({ tableName: 'signal_routing' })
+@Unique({ name: 'signal_routing_recipient', properties: ['signal', 'recipient'] })
+@Index({ name: 'signal_routing_recipient_due_index', properties: ['recipient', 'dueAt'] })
+export class SignalRoutingEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne(() => SignalEntity, { fieldName: 'signal_id', ref: true })
+  signal!: Ref<SignalEntity>;
+
+  @ManyToOne(() => OrganisationEntity, { fieldName: 'recipient', ref: true })
+  recipient!: Ref<OrganisationEntity>;
+
+  @Property({ type: 'text' })
+  ruleId!: string;
+
+  @Property({ type: 'text' })
+  protocolVersion!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  dueAt!: Date;
+}
+
+/** The recipient's decision on a routing: appended once, never edited (the database refuses changes). */
+@Entity({ tableName: 'routing_decision' })
+export class RoutingDecisionEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne(() => SignalRoutingEntity, { fieldName: 'routing_id', ref: true, unique: 'routing_decision_once' })
+  routing!: Ref<SignalRoutingEntity>;
+
+  @Enum({ items: () => RoutingOutcome, type: 'string' })
+  outcome!: RoutingOutcome;
+
+  @Property({ type: 'text', nullable: true })
+  note?: string | null;
+
+  @Property({ type: 'string', length: 16 })
+  decidedByOrganisation!: string;
+
+  @Property({ type: 'text' })
+  decidedBySub!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  decidedAt!: Date;
+}
+
+/** Events for other systems, written in the same transaction as the change; drained by later notification work. */
+@Entity({ tableName: 'outbox_event' })
+@Index({ name: 'outbox_event_unpublished_index', expression: 'create index outbox_event_unpublished_index on outbox_event (id) where published_at is null' })
+export class OutboxEventEntity {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'text' })
+  topic!: string;
+
+  @Property({ type: 'json' })
+  payload!: Record<string, unknown>;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  publishedAt?: Date | null;
+}

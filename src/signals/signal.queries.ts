@@ -1,0 +1,61 @@
+import { signalVisibleSql } from '../access/signal-scope.js';
+import type { Viewer } from '../access/viewer.js';
+import { fragment, isoTimestamp, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import type { RoutingOutcome, RoutingStatus, Severity, SignalCategory, SignalStatus } from './signal.enums.js';
+
+export interface SignalRow {
+  id: string;
+  externalId: string;
+  sourceCode: string;
+  category: SignalCategory;
+  severity: Severity;
+  possibleCriminalOffence: boolean;
+  occurredAt: string;
+  receivedAt: string;
+  summary: string;
+  status: SignalStatus;
+  hasSubject: boolean;
+}
+
+/** The status of a signal at `now`, derived from its routings and their decisions. */
+export function signalStatusSql(signal: string, now: Date): SqlFragment {
+  return sqlf`(select case
+      when count(*) = 0 then 'UNROUTED'
+      when bool_and(d.id is not null) then 'DECIDED'
+      when bool_or(d.id is null and r.due_at <= ${now}) then 'OVERDUE'
+      else 'OPEN' end
+    from signal_routing r left join routing_decision d on d.routing_id = r.id where r.signal_id = ${fragment(signal)}.id)`;
+}
+
+export function signalColumns(signal: string, now: Date): SqlFragment {
+  return sqlf`${fragment(`${signal}.id, ${signal}.external_id as "externalId", ${signal}.source_organisation as "sourceCode",
+    ${signal}.category, ${signal}.severity, ${signal}.possible_criminal_offence as "possibleCriminalOffence",
+    ${isoTimestamp(`${signal}.occurred_at`)} as "occurredAt", ${isoTimestamp(`${signal}.received_at`)} as "receivedAt",
+    ${signal}.summary, ${signal}.subject_pseudonym is not null as "hasSubject", `)}${signalStatusSql(signal, now)} as status`;
+}
+
+export function signalsByIdQuery(viewer: Viewer, ids: readonly string[], now: Date): SqlFragment {
+  return sqlf`select ${signalColumns('s', now)} from signal s where s.id = any(${ids}::uuid[]) and ${signalVisibleSql(viewer, 's')}`;
+}
+
+export interface RoutingRow {
+  id: string;
+  signalId: string;
+  recipientCode: string;
+  ruleId: string;
+  protocolVersion: string;
+  createdAt: string;
+  dueAt: string;
+  status: RoutingStatus;
+  decision: { outcome: RoutingOutcome; note: string | null; decidedAt: string; decidedByCode: string; decidedBySub: string } | null;
+}
+
+/** Routings with their decision and status at `now`. */
+export function routingColumns(now: Date): SqlFragment {
+  return sqlf`${fragment(`r.id, r.signal_id as "signalId", r.recipient as "recipientCode", r.rule_id as "ruleId",
+    r.protocol_version as "protocolVersion", ${isoTimestamp('r.created_at')} as "createdAt", ${isoTimestamp('r.due_at')} as "dueAt",
+    case when d.id is not null then json_build_object('outcome', d.outcome, 'note', d.note,
+      'decidedAt', ${isoTimestamp('d.decided_at')}, 'decidedByCode', d.decided_by_organisation, 'decidedBySub', d.decided_by_sub) end as decision,
+    case when d.outcome = 'ACCEPT' then 'ACCEPTED' when d.outcome = 'DECLINE' then 'DECLINED' when d.outcome = 'JOINT' then 'JOINT'
+         when r.due_at <= `)}${now}${fragment(` then 'EXPIRED' else 'PENDING' end as status`)}`;
+}

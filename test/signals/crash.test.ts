@@ -1,0 +1,122 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/platform/database/embedded.js';
+import { createTestDatabase } from '../support/test-app.js';
+
+const SUBMIT = `mutation($input: [SubmitSignalInput!]!) { submitSignals(input: $input) { results { externalId outcome signal { id } } } }`;
+const BATCH = 250;
+const BATCHES = 10;
+
+/**
+ * Bulk ingestion into a real server process that is killed (SIGKILL) while batches are in flight. After a restart,
+ * every submission that was acknowledged exists exactly once, with its routings and outbox events, and nothing
+ * half-written exists; resubmitting everything completes the set without duplicates.
+ */
+describe('crash safety of signal ingestion', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-crash-'));
+  let databaseUrl: string;
+  let server: ChildProcess | undefined;
+  let port: number;
+  let token: string;
+  let output = '';
+
+  const env = () => ({ ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', TRUSTED_ISSUERS_FILE: '', LOG_LEVEL: 'warn' });
+
+  async function start(): Promise<void> {
+    port = await freePort();
+    server = spawn(process.execPath, ['dist/src/main.js'], { env: { ...env(), PORT: String(port), DATABASE_URL: databaseUrl } });
+    server.stdout!.on('data', (chunk) => (output += chunk));
+    server.stderr!.on('data', (chunk) => (output += chunk));
+    for (let attempt = 0; attempt < 150; attempt++) {
+      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`server did not start:\n${output}`);
+  }
+
+  const batch = (number: number) =>
+    Array.from({ length: BATCH }, (_, index) => ({
+      externalId: `CRASH-${number}-${index}`,
+      category: 'KLACHT',
+      severity: 'HIGH',
+      possibleCriminalOffence: true,
+      providers: [{ kvkNumber: '90000011' }], // a demo provider: a nursing home and home care in Amsterdam
+      occurredAt: '2026-10-01T08:00:00Z',
+      summary: `Melding ${number}-${index}`,
+    }));
+
+  const send = async (number: number) => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: SUBMIT, variables: { input: batch(number) } }),
+    });
+    const body = (await response.json()) as any;
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data.submitSignals.results as Array<{ externalId: string; outcome: string; signal: { id: string } | null }>;
+  };
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+    await start();
+    token = spawnSync(process.execPath, ['dist/src/cli/token.js', '--org', 'NZA', '--roles', 'INTEGRATION'], { env: env(), encoding: 'utf8' }).stdout.trim();
+  });
+  afterAll(() => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+  });
+
+  it('keeps every acknowledged signal exactly once, with its routings', async () => {
+    const acknowledged = new Map<string, string>();
+    const record = (results: Awaited<ReturnType<typeof send>>) => {
+      for (const result of results) {
+        expect(result.outcome).not.toBe('ERROR');
+        acknowledged.set(result.externalId, result.signal!.id);
+      }
+    };
+    for (let number = 0; number < 3; number++) record(await send(number));
+
+    // Several batches in flight; the first answer to arrive is kept, then the process is killed at once.
+    const inFlight = [3, 4, 5, 6].map((number) => send(number).then(record));
+    await Promise.race(inFlight);
+    server!.kill('SIGKILL');
+    await Promise.allSettled(inFlight);
+    await new Promise((resolve) => server!.once('exit', resolve));
+    expect(acknowledged.size).toBeGreaterThanOrEqual(4 * BATCH);
+
+    await start();
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const stored = await db.query<{ external_id: string; id: string; routings: number; outbox: number }>(
+        `select s.external_id, s.id,
+           (select count(*)::int from signal_routing r where r.signal_id = s.id) as routings,
+           (select count(*)::int from outbox_event o where o.topic = 'signal.routed' and o.payload->>'signalId' = s.id::text) as outbox
+         from signal s where s.source_organisation = 'NZA' and s.external_id like 'CRASH-%'`,
+      );
+      const byExternalId = new Map(stored.rows.map((row) => [row.external_id, row]));
+      expect(byExternalId.size).toBe(stored.rows.length); // exactly once
+      for (const [externalId, id] of acknowledged) expect(byExternalId.get(externalId)?.id).toBe(id);
+      // Nothing half-written: every stored signal has both its routings (OM and IGJ) and their outbox events.
+      for (const row of stored.rows) expect([row.routings, row.outbox]).toEqual([2, 2]);
+
+      // Submitting everything again completes the set: acknowledged ones come back as duplicates with the same id.
+      for (let number = 0; number < BATCHES; number++) {
+        for (const result of await send(number)) {
+          expect(result.outcome).not.toBe('ERROR');
+          if (acknowledged.has(result.externalId)) {
+            expect(result.outcome).toBe('DUPLICATE');
+            expect(result.signal!.id).toBe(acknowledged.get(result.externalId));
+          }
+        }
+      }
+      const [{ count }] = (await db.query(`select count(*)::int as count from signal where external_id like 'CRASH-%'`)).rows;
+      expect(count).toBe(BATCHES * BATCH);
+    } finally {
+      await db.end();
+    }
+  });
+});
