@@ -9,3 +9,4 @@ export { findVisibleProvider } from './provider.service.js';
 export { registerProvider } from './provider.service.js';
 export type { RegisterProviderFields } from './provider.validation.js';
 export { agbCodeProblem, bsnProblem, kboNumberProblem, kvkNumberProblem } from './identifiers.js';
+export { LOCATION_COLUMNS } from './provider.loaders.js';

@@ -1,0 +1,358 @@
+import 'reflect-metadata';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import pg from 'pg';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { buildApp } from '../../src/app.js';
+import { ENTITIES } from '../../src/modules.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { freePort } from '../../src/platform/database/embedded.js';
+import { migrateToHead } from '../../src/platform/database/migrate.js';
+import { createOrm } from '../../src/platform/database/orm.js';
+import { startScratchDatabase } from '../../src/platform/database/scratch.js';
+import { createLogger } from '../../src/platform/logging.js';
+import { load, median } from './load.js';
+
+/**
+ * npm run bench [-- --quick]
+ * The performance bars of docs/quality (P1–P8), each a ratio measured side by side in this run: the API against a
+ * bare node:http handler running the same SQL on the same driver and pool, alternating the order over two rounds
+ * and reporting the worse round. --quick shortens the runs and skips the 10 M-visit step.
+ */
+const PROVIDER = `query($id: ID!) { provider(id: $id) { id name kvkNumber sectors locations { id name municipalityCode } } }`;
+const VISITS = `query($first: Int) { visits(first: $first) { edges { node { id window { start end precision } status kind themes
+  organisation { code name } participants { code } providers { id name } location { id } conflicts { gapDays scope resolution visit { id organisation { code } } } } } } }`;
+const PLAN = `mutation($input: PlanVisitInput!) { planVisit(input: $input) { visit { id } conflicts { gapDays visit { id } } } }`;
+const SUBMIT = `mutation($input: [SubmitSignalInput!]!) { submitSignals(input: $input) { created duplicates errors } }`;
+const SIGNALS = `{ signals(first: 50) { edges { node { id status routings { recipient { code } status } } } } }`;
+
+const QUICK = process.argv.includes('--quick');
+const SECONDS = QUICK ? 3 : 6;
+const ROUNDS = 2;
+const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+const logger = createLogger('warn');
+
+log('starting a scratch PostgreSQL');
+const database = await startScratchDatabase(logger, 'bench', { max_connections: '300', shared_buffers: '512MB', work_mem: '16MB' });
+const children: ChildProcess[] = [];
+const results: Array<{ id: string; what: string; value: string; target: string; pass: boolean }> = [];
+
+try {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-bench-'));
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' }] }));
+  writeFileSync(
+    path.join(dir, 'issuers.json'),
+    JSON.stringify([{ issuer: 'https://bench.example', jwksUri: `file://${dir}/jwks.json`, audience: 'samenloop', organisations: ['IGJ', 'NZA', 'OM', 'GM*'] }]),
+  );
+  writeFileSync(path.join(dir, 'pseudonym-key'), randomBytes(32).toString('hex'));
+  const token = (org: string, roles: string[]) =>
+    new SignJWT({ org, roles }).setProtectedHeader({ alg: 'ES256', kid: 'bench' }).setIssuer('https://bench.example')
+      .setAudience('samenloop').setSubject(`bench-${org}`).setIssuedAt().setExpirationTime('6h').sign(privateKey);
+  const igj = await token('IGJ', ['PLANNER', 'COORDINATOR', 'INSPECTOR']);
+  const nza = await token('NZA', ['INTEGRATION']);
+
+  const orm = await createOrm({ url: database.url, entities: ENTITIES, migrations: MIGRATIONS, logger, poolSize: 4 });
+  await migrateToHead(orm, logger);
+  await orm.close();
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+
+  log('loading providers and a planning with conflicts');
+  await db.query(`insert into organisation (code, name, kind) values ('GM0363', 'Gemeente Amsterdam', 'MUNICIPALITY')`);
+  await db.query(`
+    with p as (
+      insert into provider (id, name, kvk_number, sectors, registered_by, created_at)
+      select gen_random_uuid(), 'Bench zorg ' || g, lpad((20000000 + g)::text, 8, '0'), '{THUISZORG}', 'IGJ', now()
+      from generate_series(1, 10000) g returning id)
+    insert into location (id, provider_id, name, postcode, municipality_code, country, registered_by, created_at)
+    select gen_random_uuid(), p.id, 'Vestiging', '1012 AB', 'GM0363', 'NL', 'IGJ', now() from p`);
+  const providers = (await db.query<{ id: string }>('select id from provider order by id limit 1000')).rows.map((row) => row.id);
+  for (let i = 0; i < 600; i++) {
+    await db.query(
+      `select visit_plan(gen_random_uuid(), $1, null, tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'), $3, 'RISK_BASED',
+        '{toets}', null, '{}', array[$4::uuid], 28, now(), 'bench')`,
+      [i % 3 ? 'IGJ' : 'NZA', new Date(Date.UTC(2027, 0, 4 + (i % 90), 8)), i % 4 !== 0, providers[i % 40]],
+    );
+  }
+
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    TRUSTED_ISSUERS_FILE: path.join(dir, 'issuers.json'),
+    PSEUDONYM_KEY_FILE: path.join(dir, 'pseudonym-key'),
+    DATABASE_POOL_SIZE: '10',
+    HOST: '127.0.0.1',
+  };
+  const startChild = async (kind: 'api' | 'bare'): Promise<{ port: number; child: ChildProcess }> => {
+    const port = await freePort();
+    const child =
+      kind === 'api'
+        ? spawn(process.execPath, ['dist/src/main.js'], { env: { ...env, PORT: String(port) }, stdio: 'ignore' })
+        : fork('dist/test/bench/bare-server.js', { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
+    children.push(child);
+    for (let attempt = 0; attempt < 150; attempt++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/${kind === 'api' ? 'readyz' : 'nothing'}`).then((r) => r.status < 500, () => false);
+      if (ok) return { port, child };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${kind} server did not start`);
+  };
+  const api = await startChild('api');
+  const bare = await startChild('bare');
+  const gql = (query: string, variables: (i: number) => Record<string, unknown>) => (i: number) => JSON.stringify({ query, variables: variables(i) });
+  const auth = (jwt: string) => ({ authorization: `Bearer ${jwt}` });
+  const noErrors = (_status: number, body: string) => !body.includes('"errors"');
+
+  log('P3: statements per visits page');
+  {
+    const app = await buildApp({
+      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }),
+      databaseUrl: database.url,
+      logger,
+      issuers: JSON.parse(readFileSync(path.join(dir, 'issuers.json'), 'utf8')),
+      pseudonymKey: randomBytes(32),
+    });
+    // Requests run one at a time, so the delta of the statement counter is exactly this request's statements.
+    const statements = async () => (await app.metrics.sqlStatements.get()).values[0]?.value ?? 0;
+    const count = async (first: number) => {
+      const before = await statements();
+      const response = await app.http.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...auth(igj) },
+        payload: JSON.stringify({ query: VISITS, variables: { first } }),
+      });
+      if (response.statusCode !== 200 || response.body.includes('"errors"')) throw new Error(`P3 query failed: ${response.body.slice(0, 500)}`);
+      return (await statements()) - before;
+    };
+    const [ten, hundred] = [await count(10), await count(100)];
+    await app.close();
+    results.push({ id: 'P3', what: 'SQL statements per visits page, 100 ÷ 10', value: `${hundred} ÷ ${ten} = ${(hundred / ten).toFixed(2)}`, target: '= 1, ≤ 5 statements', pass: hundred === ten && hundred > 0 && hundred <= 5 });
+  }
+
+  const pairs: Array<{ id: string; what: string; target: number; api: () => Promise<number>; bare: () => Promise<number> }> = [
+    {
+      id: 'P1',
+      what: 'provider(id) req/s ÷ bare handler',
+      target: 0.5,
+      api: async () =>
+        (await load({ port: api.port, path: '/graphql', concurrency: 16, seconds: SECONDS, headers: auth(igj), check: noErrors,
+          body: gql(PROVIDER, (i) => ({ id: providers[i % 50] })) })).perSecond,
+      bare: async () =>
+        (await load({ port: bare.port, path: '/provider', concurrency: 16, seconds: SECONDS, body: (i) => JSON.stringify({ id: providers[i % 50] }) })).perSecond,
+    },
+    {
+      id: 'P2',
+      what: 'visits(first:100), nested, req/s ÷ bare handler',
+      target: 0.4,
+      api: async () =>
+        (await load({ port: api.port, path: '/graphql', concurrency: 8, seconds: SECONDS, headers: auth(igj), check: noErrors, body: gql(VISITS, () => ({ first: 100 })) })).perSecond,
+      bare: async () => (await load({ port: bare.port, path: '/visits', concurrency: 8, seconds: SECONDS, body: () => JSON.stringify({ first: 100 }) })).perSecond,
+    },
+    {
+      id: 'P6',
+      what: 'planVisit with conflict detection ÷ bare single-row INSERT of a visit (8 clients)',
+      target: 0.5,
+      api: async () =>
+        (await load({ port: api.port, path: '/graphql', concurrency: 8, seconds: SECONDS, headers: auth(igj), check: noErrors,
+          body: gql(PLAN, (i) => ({ input: { providerIds: [providers[100 + (i % 900)]], start: new Date(Date.UTC(2027, 3, 1 + (i % 200), 8)).toISOString(),
+            end: new Date(Date.UTC(2027, 3, 1 + (i % 200), 14)).toISOString(), kind: 'THEMATIC' } })) })).perSecond,
+      bare: async () => (await load({ port: bare.port, path: '/insert', concurrency: 8, seconds: SECONDS, body: () => '{}' })).perSecond,
+    },
+    {
+      id: 'P7',
+      what: 'bulk signal ingestion (1,000 per call, 10 % duplicates) signals/s ÷ raw batched INSERT … ON CONFLICT',
+      target: 0.5,
+      api: async () =>
+        1000 * (await load({ port: api.port, path: '/graphql', concurrency: 2, seconds: SECONDS, headers: auth(nza), check: noErrors,
+          body: gql(SUBMIT, (i) => ({ input: signalBatch(`api-${i}`, providers) })) })).perSecond,
+      bare: async () =>
+        1000 * (await load({ port: bare.port, path: '/signals', concurrency: 2, seconds: SECONDS, body: (i) => JSON.stringify({ rows: rawBatch(`bare-${i}`) }) })).perSecond,
+    },
+  ];
+  for (const pair of pairs) {
+    const ratios: string[] = [];
+    let worst = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < ROUNDS; round++) {
+      log(`${pair.id}: round ${round + 1}`);
+      let apiRate: number;
+      let bareRate: number;
+      if (round % 2 === 0) {
+        apiRate = await pair.api();
+        bareRate = await pair.bare();
+      } else {
+        bareRate = await pair.bare();
+        apiRate = await pair.api();
+      }
+      const ratio = apiRate / bareRate;
+      worst = Math.min(worst, ratio);
+      ratios.push(`${apiRate.toFixed(0)}/${bareRate.toFixed(0)}`);
+    }
+    results.push({ id: pair.id, what: pair.what, value: `${worst.toFixed(2)} (${ratios.join(', ')})`, target: `≥ ${pair.target}`, pass: worst >= pair.target });
+  }
+
+  log('P6 (database only): visit_plan ÷ single-row INSERT, 8 connections');
+  {
+    const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+    const rate = async (statement: (i: number) => Promise<unknown>) => {
+      const deadline = Date.now() + SECONDS * 1000;
+      let count = 0;
+      const started = Date.now();
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        while (Date.now() < deadline) await statement(count++);
+      }));
+      return count / ((Date.now() - started) / 1000);
+    };
+    const plan = (i: number) =>
+      pool.query(
+        `select * from visit_plan(gen_random_uuid(), 'IGJ', null, tstzrange($1::timestamptz, $1::timestamptz + interval '6 hours'), true, 'THEMATIC',
+          '{}', null, '{}', array[$2::uuid], 28, now(), 'bench')`,
+        [new Date(Date.UTC(2028, 0, 1 + (i % 300), 8)), providers[i % 1000]],
+      );
+    const insert = () =>
+      pool.query(`insert into visit (id, lead_organisation, participants, shared_with, time_window, announced, kind, themes, status, created_by, created_at, updated_at)
+        values (gen_random_uuid(), 'IGJ', '{}', '{}', tstzrange(now(), now() + interval '6 hours'), true, 'THEMATIC', '{}', 'PLANNED', 'bench', now(), now())`);
+    const first = [await rate(plan), await rate(insert)];
+    const second = [await rate(insert), await rate(plan)].reverse();
+    const worst = Math.min(first[0]! / first[1]!, second[0]! / second[1]!);
+    results.push({ id: 'P6-db', what: 'visit_plan (lock + check + insert) ÷ single-row INSERT, database only (8 connections)', value: `${worst.toFixed(2)} (${first.map((n) => n.toFixed(0)).join('/')}, ${second.map((n) => n.toFixed(0)).join('/')})`, target: '(≥ 0.5 for P6)', pass: worst >= 0.5 });
+    await pool.end();
+  }
+
+  log('P8: memory of the API process');
+  const idle = rss(api.child.pid!);
+  for (let i = 0; i < 100; i++) {
+    const result = await load({ port: api.port, path: '/graphql', concurrency: 1, seconds: 0.001, headers: auth(nza), body: () => JSON.stringify({ query: SUBMIT, variables: { input: signalBatch(`p8-${i}`, providers, 0) } }) });
+    if (result.errors) throw new Error('P8 ingestion failed');
+  }
+
+  for (const target of QUICK ? [1_000_000] : [1_000_000, 10_000_000]) {
+    await growVisits(db, target, providers[0]!);
+    if (target === 1_000_000) {
+      await load({ port: api.port, path: '/graphql', concurrency: 4, seconds: SECONDS, headers: auth(igj), body: gql(VISITS, () => ({ first: 100 })) });
+      await load({ port: api.port, path: '/graphql', concurrency: 4, seconds: SECONDS, headers: auth(igj), body: gql(SIGNALS, () => ({})) });
+      const after = rss(api.child.pid!);
+      results.push({ id: 'P8', what: 'API RSS after 100 k signals and 1 M visits ÷ idle', value: `${(after / idle).toFixed(2)} (${mb(after)} / ${mb(idle)})`, target: '≤ 1.5', pass: after / idle <= 1.5 });
+    }
+    const { overlap, lookup, entries, returned } = await overlapStats(db, providers[0]!);
+    const label = target >= 10_000_000 ? '10 M' : '1 M';
+    results.push({ id: 'P4', what: `overlap check p50 ÷ primary-key lookup p50, ${label} visits`, value: `${(overlap / lookup).toFixed(2)} (${overlap.toFixed(3)} ms / ${lookup.toFixed(3)} ms)`, target: '≤ 2', pass: overlap / lookup <= 2 });
+    results.push({ id: 'P5', what: `index entries read ÷ rows returned, hot provider, ${label} visits`, value: `${(entries / returned).toFixed(2)} (${entries} / ${returned})`, target: '≤ 1.5', pass: entries / returned <= 1.5 });
+  }
+  await db.end();
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await database.stop();
+}
+
+const width = (key: 'id' | 'what' | 'value' | 'target') => Math.max(key.length, ...results.map((row) => row[key].length));
+const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+console.log(line(['id'.padEnd(width('id')), 'ratio'.padEnd(width('what')), 'measured (worse round)'.padEnd(width('value')), 'target'.padEnd(width('target')), 'ok']));
+console.log(line(['-'.repeat(width('id')), '-'.repeat(width('what')), '-'.repeat(width('value')), '-'.repeat(width('target')), '--']));
+for (const row of results.sort((a, b) => a.id.localeCompare(b.id))) {
+  console.log(line([row.id.padEnd(width('id')), row.what.padEnd(width('what')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.pass ? 'yes' : 'NO']));
+}
+
+function rss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+function signalBatch(prefix: string, providers: string[], duplicates = 100) {
+  return Array.from({ length: 1000 }, (_, index) => ({
+    externalId: index < duplicates ? `dup-${index}` : `${prefix}-${index}`,
+    category: 'KLACHT',
+    severity: 'MEDIUM',
+    possibleCriminalOffence: index % 10 === 0,
+    providers: [{ id: providers[index % 200] }],
+    occurredAt: '2026-10-01T08:00:00Z',
+    summary: 'Benchmarkmelding',
+  }));
+}
+
+function rawBatch(prefix: string) {
+  return Array.from({ length: 1000 }, (_, index) => ({
+    id: randomUUID(),
+    external_id: index < 100 ? `dup-${index}` : `${prefix}-${index}`,
+    content_hash: '00',
+    category: 'KLACHT',
+    severity: 'MEDIUM',
+    possible_criminal_offence: index % 10 === 0,
+    occurred_at: '2026-10-01T08:00:00Z',
+    summary: 'Benchmarkmelding',
+  }));
+}
+
+/** Grows the visits table to `target` rows, 5,000 of them at one hot provider, the rest spread over 10,000. */
+async function growVisits(db: pg.Client, target: number, hot: string): Promise<void> {
+  const current = Number((await db.query('select count(*) from visit')).rows[0].count);
+  const hotCount = Number((await db.query('select count(*) from visit_provider where provider_id = $1', [hot])).rows[0].count);
+  if (hotCount < 5000) await insertVisits(db, 5000 - hotCount, hot);
+  let remaining = target - current - Math.max(0, 5000 - hotCount);
+  while (remaining > 0) {
+    const chunk = Math.min(remaining, 500_000);
+    log(`P4: adding ${chunk} visits (${target - remaining + chunk} of ${target})`);
+    await insertVisits(db, chunk, null);
+    remaining -= chunk;
+  }
+  await db.query('analyze visit; analyze visit_provider');
+}
+
+async function insertVisits(db: pg.Client, count: number, provider: string | null): Promise<void> {
+  await db.query(
+    `with ids as (select array_agg(id) as all_ids from provider),
+     v as (
+       insert into visit (id, lead_organisation, participants, shared_with, time_window, announced, kind, themes, status, created_by, created_at, updated_at)
+       select gen_random_uuid(), 'IGJ', '{}', '{}', tstzrange(t, t + interval '6 hours'), true, 'RISK_BASED', '{}', 'PLANNED', 'bench', now(), now()
+       from (select timestamptz '2021-01-01' + random() * interval '3650 days' as t from generate_series(1, $1)) s
+       returning id, time_window)
+     insert into visit_provider (visit_id, provider_id, time_window, active)
+     select v.id, coalesce($2::uuid, ids.all_ids[1 + floor(random() * array_length(ids.all_ids, 1))::int]), v.time_window, true from v, ids`,
+    [count, provider],
+  );
+}
+
+/** p50 of the overlap check at the hot provider and of a primary-key lookup, alternating; index entries per row. */
+async function overlapStats(db: pg.Client, hot: string) {
+  const sample = (await db.query<{ id: string }>('select id from visit tablesample system (1) limit 2000')).rows.map((row) => row.id);
+  const overlap: number[] = [];
+  const lookup: number[] = [];
+  const check = (day: number) =>
+    db.query(
+      `select visit_id from visit_provider where provider_id = $1 and active
+         and time_window && visit_margin_window(tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'), 28)`,
+      [hot, new Date(Date.UTC(2021, 0, 1) + day * 86_400_000)],
+    );
+  for (let i = 0; i < 3000; i++) {
+    const day = Math.floor(Math.random() * 3650);
+    let started = process.hrtime.bigint();
+    await check(day);
+    overlap.push(Number(process.hrtime.bigint() - started) / 1e6);
+    started = process.hrtime.bigint();
+    await db.query('select * from visit where id = $1', [sample[i % sample.length]]);
+    lookup.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const before = await indexReads(db);
+  let returned = 0;
+  for (let day = 0; day < 3650; day += 73) returned += (await check(day)).rowCount ?? 0;
+  const entries = (await indexReads(db)) - before;
+  return { overlap: median(overlap), lookup: median(lookup), entries, returned };
+}
+
+async function indexReads(db: pg.Client): Promise<number> {
+  await db.query('select pg_stat_force_next_flush()');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const row = (await db.query(`select idx_tup_read from pg_stat_user_indexes where indexrelname = 'visit_provider_overlap_index'`)).rows[0];
+  return Number(row.idx_tup_read);
+}
