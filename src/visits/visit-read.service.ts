@@ -11,11 +11,10 @@ import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platfo
 import { isUuid } from '../platform/ids.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import { ConflictScope, type VisitStatus } from './visit.enums.js';
-import type { ConflictView } from './visit.loaders.js';
-import { visitById } from './visit.loaders.js';
+import { visitById, type ConflictView } from './visit.loaders.js';
 import { toVisitRow, visitColumns, visitJoins, visitVisible, type VisitRow } from './visit.queries.js';
 import { checkIds, checkWindow, MAX_PROVIDERS } from './visit.validation.js';
-import { owners, requireVisibleVisit } from './visit-writes.js';
+import { owners } from './visit-writes.js';
 
 const RESOURCE = 'Visit';
 
@@ -23,14 +22,19 @@ const RESOURCE = 'Visit';
 export async function getVisit(context: RequestContext, id: string): Promise<VisitRow> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'visit.read');
-  try {
-    const visit = await requireVisibleVisit(context, id);
-    context.audit.record({ operation: 'visit', resourceType: RESOURCE, resourceIds: [visit.id], ownerOrganisations: owners(visit), details: { view: visit.detail ? 'detail' : 'planning' } });
-    return visit;
-  } catch (error) {
+  const visit = isUuid(id) ? await visitById(context).load(id) : undefined;
+  if (!visit) {
     context.audit.record({ operation: 'visit', resourceType: RESOURCE, resourceIds: [id.slice(0, 64)], outcome: 'NOT_FOUND' });
-    throw error;
+    throw new NotFoundError('visit', id.slice(0, 64));
   }
+  context.audit.record({
+    operation: 'visit',
+    resourceType: RESOURCE,
+    resourceIds: [visit.id],
+    ownerOrganisations: owners(visit),
+    details: { view: visit.detail ? 'detail' : 'planning' },
+  });
+  return visit;
 }
 
 export interface VisitListFilter {
@@ -224,4 +228,3 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   };
 }
 
-export { visitById };

@@ -6,6 +6,18 @@ import { parseTrustedIssuers, TrustedIssuersError } from '../../src/access/issue
 import { Role, startTestApp, TestIssuer, type TestApp } from '../support/test-app.js';
 
 const ME = '{ me { sub organisation { code } roles } }';
+
+/** A token an attacker made: these claims, signed with `key` under `header`. */
+function forge(key: Parameters<SignJWT['sign']>[0], header: { alg: string; kid?: string }, issuer: string, now: number): Promise<string> {
+  return new SignJWT({ org: 'IGJ', roles: ['PLANNER'] })
+    .setProtectedHeader(header)
+    .setIssuer(issuer)
+    .setAudience('samenloop')
+    .setSubject('mallory')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 600)
+    .sign(key);
+}
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('authentication', () => {
@@ -86,15 +98,7 @@ describe('authentication', () => {
 
     it('HS256 signed with the issuer public key as the secret', async () => {
       const secret = new TextEncoder().encode(JSON.stringify(t.issuer.publicJwk));
-      const token = await new SignJWT({ org: 'IGJ', roles: ['PLANNER'] })
-        .setProtectedHeader({ alg: 'HS256', kid: t.issuer.kid })
-        .setIssuer(t.issuer.issuer)
-        .setAudience('samenloop')
-        .setSubject('mallory')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 600)
-        .sign(secret);
-      await rejected(token, /algorithm is not accepted/);
+      await rejected(await forge(secret, { alg: 'HS256', kid: t.issuer.kid }, t.issuer.issuer, now), /algorithm is not accepted/);
     });
 
     it('expired (beyond the 60 s leeway), while just-expired within the leeway still passes', async () => {
@@ -121,28 +125,12 @@ describe('authentication', () => {
 
     it('unknown kid', async () => {
       const { privateKey } = await generateKeyPair('ES256');
-      const token = await new SignJWT({ org: 'IGJ', roles: ['PLANNER'] })
-        .setProtectedHeader({ alg: 'ES256', kid: 'not-a-known-key' })
-        .setIssuer(t.issuer.issuer)
-        .setAudience('samenloop')
-        .setSubject('mallory')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 600)
-        .sign(privateKey);
-      await rejected(token, /no key of the issuer matches/);
+      await rejected(await forge(privateKey, { alg: 'ES256', kid: 'not-a-known-key' }, t.issuer.issuer, now), /no key of the issuer matches/);
     });
 
     it('a known kid but a signature from another key', async () => {
       const { privateKey } = await generateKeyPair('ES256');
-      const token = await new SignJWT({ org: 'IGJ', roles: ['PLANNER'] })
-        .setProtectedHeader({ alg: 'ES256', kid: t.issuer.kid })
-        .setIssuer(t.issuer.issuer)
-        .setAudience('samenloop')
-        .setSubject('mallory')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 600)
-        .sign(privateKey);
-      await rejected(token, /signature does not verify/);
+      await rejected(await forge(privateKey, { alg: 'ES256', kid: t.issuer.kid }, t.issuer.issuer, now), /signature does not verify/);
     });
 
     it('payload tampered with after signing', async () => {
