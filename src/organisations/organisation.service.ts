@@ -25,13 +25,17 @@ export function organisationLoader(context: RequestContext): DataLoader<string, 
   return context.loader(createOrganisationLoader);
 }
 
+/**
+ * The five national organisations are reference data defined in code (their rows exist for foreign keys); only
+ * municipalities, whose names live in the database, cost a query — one per request at most per batch.
+ */
 function createOrganisationLoader(context: RequestContext): DataLoader<string, Organisation | undefined> {
   return new DataLoader(async (codes) => {
-    const rows = await sql<OrganisationRow>(
-      context.em,
-      'select code, name, kind, oin from organisation where code = any(?::text[])',
-      [codes],
-    );
+    const municipalities = codes.filter(isMunicipalityCode);
+    const rows =
+      municipalities.length === 0
+        ? []
+        : await sql<OrganisationRow>(context.em, 'select code, name, kind, oin from organisation where code = any(?::text[])', [municipalities]);
     const byCode = new Map(rows.map((row) => [row.code, row]));
     return codes.map((code) => byCode.get(code) ?? unregistered(code));
   });
