@@ -1,7 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
-import { UnauthenticatedError } from './platform/errors.js';
+import { ConflictError, UnauthenticatedError } from './platform/errors.js';
+
+/** PostgreSQL errors that mean "someone else changed the same data at the same moment": the caller may retry. */
+const CONCURRENT_CHANGE = new Set(['23505', '40001', '40P01']);
 
 /** Settings that domain services read; a subset of the configuration. */
 export interface DomainSettings {
@@ -55,6 +58,9 @@ export async function inTransaction<T>(context: RequestContext, work: (em: Entit
     });
   } catch (error) {
     context.audit.rollbackTo(mark);
+    if (CONCURRENT_CHANGE.has((error as { code?: string }).code ?? '')) {
+      throw new ConflictError('The same data was changed by another request at the same moment; nothing was written. Try again.');
+    }
     throw error;
   }
 }

@@ -90,6 +90,20 @@ describe('registerProvider', () => {
       expect({ providers, locations }).toEqual({ providers: 1, locations: 1 });
     });
 
+    it('two providers claiming one vestigingsnummer at the same moment: one wins, the other hears why, never a 500', async () => {
+      const vestigingsnummer = '0000' + freshKvk();
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          igj.request(REGISTER_PROVIDER, {
+            input: { name: 'Twist', kvkNumber: freshKvk(), sectors: ['GGZ'], locations: [dutchLocation('GM0363', { vestigingsnummer })] },
+          }),
+        ),
+      );
+      const codes = results.map((result) => result.errors?.[0]?.extensions?.code ?? 'OK');
+      expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+      for (const code of codes) expect(['OK', 'BAD_USER_INPUT', 'CONFLICT']).toContain(code);
+    });
+
     it('refuses a different AGB code for a known provider', async () => {
       const kvkNumber = freshKvk();
       await registerProvider(igj, { kvkNumber, agbCode: '11111111', locations: [dutchLocation('GM0363')] });
