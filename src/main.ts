@@ -8,6 +8,7 @@ import { AuditWriter } from './audit/index.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { demoTokens } from './demo/personas.js';
 import { loadConfig, type Config } from './platform/config.js';
+import type { DemoPersona } from './platform/http/graphiql.js';
 import { readOrCreateSecret, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/database/embedded.js';
 import { migrateToHead } from './platform/database/migrate.js';
 import { createLogger, type Logger } from './platform/logging.js';
@@ -81,13 +82,15 @@ async function main(): Promise<void> {
     databaseUrl = running.embedded.url;
   }
 
+  // The same tokens are offered in GraphiQL and printed below.
+  const personas = devIssuer && config.environment === 'development' ? await demoTokens(devIssuer) : [];
   const app = await buildApp({
     config,
     databaseUrl,
     logger,
     issuers,
     pseudonymKey,
-    demoPersonas: devIssuer ? () => demoTokens(devIssuer) : undefined,
+    demoPersonas: async () => personas,
   });
   running.app = app;
   await migrateToHead(app.orm, logger);
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
   }
   await app.http.listen({ host: config.host, port: config.port });
   if (stopping) return;
-  await printWelcome(config, devIssuer, logger);
+  printWelcome(config, personas, logger);
 }
 
 /** The BSN pseudonym key: from PSEUDONYM_KEY_FILE, or generated once into the data directory in development. */
@@ -111,12 +114,11 @@ function loadPseudonymKey(config: Config): Buffer {
   return key;
 }
 
-async function printWelcome(config: Config, devIssuer: DevIssuer | undefined, logger: Logger): Promise<void> {
+function printWelcome(config: Config, tokens: readonly DemoPersona[], logger: Logger): void {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const base = `http://${host}:${config.port}`;
   logger.info({ url: `${base}/graphql` }, 'Samenloop is ready');
-  if (!devIssuer || config.environment !== 'development') return;
-  const tokens = await demoTokens(devIssuer);
+  if (tokens.length === 0) return;
   const lines = [
     '',
     `  Samenloop is running.`,

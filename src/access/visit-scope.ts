@@ -33,8 +33,3 @@ export function visitDetailSql(viewer: Viewer, visit: string): SqlCondition {
 export function shownWindowSql(visit: string, detail: string): string {
   return `case when ${visit}.announced or ${detail} then ${visit}.time_window else visit_week_window(${visit}.time_window) end`;
 }
-
-/** Organisation kinds that take part in visit planning at all. */
-export function plansVisits(kind: OrganisationKind): boolean {
-  return kind !== OrganisationKind.PROSECUTION;
-}

@@ -72,12 +72,6 @@ export class ConflictError extends AppError {
   }
 }
 
-export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
-    super('SERVICE_UNAVAILABLE', message);
-  }
-}
-
 /** Collects input problems so that a caller learns about all of them at once. */
 export class InputProblems {
   readonly problems: FieldProblem[] = [];

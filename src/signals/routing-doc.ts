@@ -1,3 +1,4 @@
+import { Sector } from '../providers/index.js';
 import { MUNICIPALITY_OF_LOCATION, RULE_SETS, type RoutingCondition, type RuleSet } from './routing-rules.js';
 
 /** A rule's condition in words, for docs/routing.md and the routingRules query. */
@@ -17,10 +18,7 @@ export function describeCondition(when: RoutingCondition): string {
 }
 
 function otherSectors(sectors: readonly string[]): string {
-  const all = ['ZIEKENHUIS', 'VERPLEEGHUIS', 'THUISZORG', 'GGZ', 'GEHANDICAPTENZORG', 'JEUGDHULP', 'WMO', 'HUISARTS', 'MONDZORG', 'APOTHEEK',
-    'PENITENTIAIRE_INRICHTING', 'FORENSISCH_PSYCHIATRISCH_CENTRUM', 'ASIELZOEKERSCENTRUM', 'FARMACEUTISCH_BEDRIJF', 'PARTICULIERE_KLINIEK',
-    'GEBOORTEZORG', 'REVALIDATIE', 'AMBULANCEZORG'];
-  return all.filter((sector) => !sectors.includes(sector)).join(' and ');
+  return Object.values(Sector).filter((sector) => !sectors.includes(sector)).join(' and ');
 }
 
 export function describeRecipients(recipients: readonly string[]): string {

@@ -78,11 +78,14 @@ export async function listSignals(
     sqlf`select ${signalColumns('s', now)} from signal s where ${page} order by s.received_at desc, s.id desc limit ${limit + 1}`,
   );
   const shown = rows.slice(0, limit);
+  // The recipients are owners too; the routings loaded here are the ones the page's fields then use.
+  const loader = routingsOfSignal(context);
+  const routings = (await Promise.all(shown.map((row) => loader.load(row.id)))).flat();
   context.audit.record({
     operation: 'signals',
     resourceType: 'Signal',
     resourceIds: shown.map((row) => row.id),
-    ownerOrganisations: shown.map((row) => row.sourceCode),
+    ownerOrganisations: [...shown.map((row) => row.sourceCode), ...routings.map((routing) => routing.recipientCode)],
   });
   return toPage(rows, limit, cursor !== undefined, (row) => row, (row) => [row.receivedAt, row.id], async () => {
     const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from signal s where ${where}`);

@@ -19,6 +19,7 @@ import {
   requireLead,
   requireVisibleVisit,
   resolveConflicts,
+  withdrawProposals,
   type LockedVisit,
 } from './visit-writes.js';
 
@@ -66,12 +67,9 @@ export async function coordinateVisits(
   const lead = await requireVisibleVisit(context, input.leadVisitId);
   requireLead(viewer, lead);
   requireActive(lead, 'input.leadVisitId');
-  const others: VisitRow[] = [];
-  for (const [index, id] of ids.entries()) {
-    const visit = await requireVisibleVisit(context, id);
-    requireActive(visit, `input.visitIds[${index}]`);
-    others.push(visit);
-  }
+  // One batched load for all of them (the loader), then the checks in input order.
+  const others: VisitRow[] = await Promise.all(ids.map((id) => requireVisibleVisit(context, id)));
+  others.forEach((visit, index) => requireActive(visit, `input.visitIds[${index}]`));
   await requireSharedProviders(context.em, lead.id, ids);
 
   const own = others.filter((visit) => visit.leadCode === viewer.organisation);
@@ -195,11 +193,8 @@ async function mergeInto(
     sqlf`update visit set status = 'CANCELLED', merged_into = ${lead.id}, updated_at = ${context.now()} where id = any(${mergedIds}::uuid[])`,
   );
   await run(em, sqlf`update visit_provider set active = false where visit_id = any(${mergedIds}::uuid[])`);
-  await run(
-    em,
-    sqlf`update coordination_proposal set status = 'WITHDRAWN', responded_at = ${context.now()}
-      where status = 'PROPOSED' and lead_visit_id = any(${mergedIds}::uuid[])`,
-  );
+  // Proposals involving the merged visits lapse (the one being accepted, if any, is answered by the caller after this).
+  await withdrawProposals(em, mergedIds, context.now());
   await addHistory(context, em, [
     ...merged.map((visit) => ({ visitId: visit.id, action: VisitAction.MERGED_INTO, relatedVisitId: lead.id })),
     ...merged.map((visit) => ({ visitId: lead.id, action: joining.length ? VisitAction.JOINED : VisitAction.ABSORBED, relatedVisitId: visit.id })),

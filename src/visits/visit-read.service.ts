@@ -12,7 +12,7 @@ import { isUuid } from '../platform/ids.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import { ConflictScope, type VisitStatus } from './visit.enums.js';
 import { visitById, type ConflictView } from './visit.loaders.js';
-import { toVisitRow, visitColumns, visitJoins, visitVisible, type VisitRow } from './visit.queries.js';
+import { toVisitRow, visitColumns, visitJoins, type VisitRow } from './visit.queries.js';
 import { checkIds, checkWindow, MAX_PROVIDERS } from './visit.validation.js';
 import { owners } from './visit-writes.js';
 
@@ -61,7 +61,7 @@ export async function listVisits(
   requireAction(viewer, 'visit.read');
   const limit = pageSize(first);
   const cursor = decodeCursor(after, [cursorPart.timestamp, cursorPart.uuid]);
-  const where = joinSql([visitVisible(viewer), ...filterConditions(context, filter)], ' and ');
+  const where = joinSql([visitVisibleSql(viewer, 'v'), ...filterConditions(context, filter)], ' and ');
   const page = cursor ? sqlf`${where} and (lower(v_s.w), v.id) > (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
   const rows = await run<VisitRow>(
     context.em,
@@ -157,7 +157,7 @@ export async function checkVisitConflicts(
       where o.id in (
           select vp.visit_id from visit_provider vp
           where vp.provider_id = any(${providerIds}::uuid[]) and vp.active and vp.time_window && visit_margin_window(${planned}, ${margin}::int))
-        and o.id is distinct from ${excluded}::uuid and ${visitVisible(viewer, 'o')}
+        and o.id is distinct from ${excluded}::uuid and ${visitVisibleSql(viewer, 'o')}
       order by lower(o_s.w), o.id`,
   );
   context.audit.record({

@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import { providerVisibleSql } from '../access/scope.js';
-import { visitDetailSql } from '../access/visit-scope.js';
+import { visitDetailSql, visitVisibleSql } from '../access/visit-scope.js';
 import { groupBy } from '../platform/collections.js';
 import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
 import { PROVIDER_COLUMNS, type ProviderRow } from '../providers/index.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import type { ConflictResolution, ConflictScope, VisitAction } from './visit.enums.js';
-import { toVisitRow, visitColumns, visitJoins, visitsByIdQuery, visitVisible, type VisitRow } from './visit.queries.js';
+import { toVisitRow, visitColumns, visitJoins, visitsByIdQuery, type VisitRow } from './visit.queries.js';
 
 /**
  * Per-request loaders for everything nested under a visit: one statement per kind of field however many visits
@@ -78,7 +78,7 @@ function createConflictsOfVisit(context: RequestContext): DataLoader<string, Con
         from pairs
         join visit t on t.id = pairs.this_id
         join visit o on o.id = pairs.other_id ${visitJoins(viewer, 'o')}
-        where ${visitVisible(viewer, 'o')}
+        where ${visitVisibleSql(viewer, 'o')}
         order by pairs.resolution is not null, pairs.detected_at, o.id`,
     );
     if (rows.length > 0) {

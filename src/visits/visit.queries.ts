@@ -57,15 +57,10 @@ export function visitJoins(viewer: Viewer, alias = 'v'): SqlFragment {
     left join location ${alias}_l on ${alias}_l.id = ${alias}.location_id`)}`;
 }
 
-/** The condition for visits the viewer may see at all (planning view). */
-export function visitVisible(viewer: Viewer, alias = 'v'): SqlFragment {
-  return visitVisibleSql(viewer, alias);
-}
-
 /** Visits by id, as the viewer may see them; invisible ones are simply absent. */
 export function visitsByIdQuery(viewer: Viewer, ids: readonly string[]): SqlFragment {
   return sqlf`select ${visitColumns(viewer)} from visit v ${visitJoins(viewer)}
-    where v.id = any(${ids}::uuid[]) and ${visitVisible(viewer)}`;
+    where v.id = any(${ids}::uuid[]) and ${visitVisibleSql(viewer, 'v')}`;
 }
 
 /** The fields of a VisitRow, picked from a row that may carry more. */

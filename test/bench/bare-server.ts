@@ -13,8 +13,8 @@ import { createLogger } from '../../src/platform/logging.js';
 import { findVisibleProvider, LOCATION_COLUMNS, PROVIDER_COLUMNS } from '../../src/providers/index.js';
 
 import { providerVisibleSql } from '../../src/access/scope.js';
-import { visitColumns, visitJoins, visitVisible } from '../../src/visits/visit.queries.js';
-import { visitDetailSql } from '../../src/access/visit-scope.js';
+import { visitColumns, visitJoins } from '../../src/visits/visit.queries.js';
+import { visitDetailSql, visitVisibleSql } from '../../src/access/visit-scope.js';
 import { isoTimestamp } from '../../src/platform/database/sql.js';
 
 /**
@@ -56,7 +56,7 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
   },
   async visits({ first }) {
     const em = orm.em.fork();
-    const rows = await run<any>(em, sqlf`select ${visitColumns(viewer)} from visit v ${visitJoins(viewer)} where ${visitVisible(viewer)} order by lower(v_s.w), v.id limit ${first + 1}`);
+    const rows = await run<any>(em, sqlf`select ${visitColumns(viewer)} from visit v ${visitJoins(viewer)} where ${visitVisibleSql(viewer, 'v')} order by lower(v_s.w), v.id limit ${first + 1}`);
     const ids = rows.map((row) => row.id);
     const providers = await run(
       em,
@@ -77,7 +77,7 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
           pairs.resolution, ${fragment(isoTimestamp('pairs.detected_at'))} as "detectedAt", pairs.resolved_by_organisation as "resolvedByCode",
           case when ${visitDetailSql(viewer, 't')} then pairs.justification end as justification
         from pairs join visit t on t.id = pairs.this_id join visit o on o.id = pairs.other_id ${visitJoins(viewer, 'o')}
-        where ${visitVisible(viewer, 'o')} order by pairs.resolution is not null, pairs.detected_at, o.id`,
+        where ${visitVisibleSql(viewer, 'o')} order by pairs.resolution is not null, pairs.detected_at, o.id`,
     );
     await insertAuditRows(em, [audit('visits', ids.slice(0, first))]);
     return { data: { visits: { edges: rows.slice(0, first).map((node) => ({ node })), providers, organisations, conflicts } } };

@@ -52,5 +52,8 @@ describe('who sees a signal', () => {
     const other = await registerProvider(await t.as('IGJ', [Role.PLANNER]), { kvkNumber: freshKvk(), locations: [dutchLocation('GM0599')] });
     expect((await om.fails(PROVIDER, { id: other })).code).toBe('NOT_FOUND');
     expect((await om.ok(SIGNALS, { filter: { routedToMe: true } })).signals.edges.map((edge: any) => edge.node.id)).toEqual([signalId]);
+    // The list read is audited as the business of the submitter and of every recipient.
+    const [event] = await t.sql(`select owner_organisations from audit_event where actor_organisation = 'OM' and operation = 'signals'`);
+    expect(event!.owner_organisations).toEqual(['IGJ', 'NZA', 'OM']);
   });
 });

@@ -106,6 +106,19 @@ describe('merging visits needs consent', () => {
     expect((await igjPlanner.fails(COORDINATE, { input: { leadVisitId: lead.visit.id, visitIds: [theirs.visit.id] } })).code).toBe('FORBIDDEN');
   });
 
+  it('withdraws the other open proposals of a visit once it is merged', async () => {
+    const nza = await t.as('NZA', [Role.PLANNER, Role.COORDINATOR]);
+    const igjLead = await plan(igj, { providerIds: [provider], start: dayAt(base, 0) });
+    const nzaLead = await plan(nza, { providerIds: [provider], start: dayAt(base, 1) });
+    const theirs = await plan(gm, { providerIds: [provider], start: dayAt(base, 3) });
+    const toIgj = (await igj.ok(COORDINATE, { input: { leadVisitId: igjLead.visit.id, visitIds: [theirs.visit.id] } })).coordinateVisits.proposals[0].id;
+    const toNza = (await nza.ok(COORDINATE, { input: { leadVisitId: nzaLead.visit.id, visitIds: [theirs.visit.id] } })).coordinateVisits.proposals[0].id;
+    await gm.ok(RESPOND, { input: { proposalId: toIgj, accept: true } });
+    const { coordinationProposals } = await gm.ok(PROPOSALS, {});
+    const status = (id: string) => coordinationProposals.find((proposal: any) => proposal.id === id).status;
+    expect([status(toIgj), status(toNza)]).toEqual(['ACCEPTED', 'WITHDRAWN']);
+  });
+
   it('withdraws open proposals when a visit is cancelled', async () => {
     const lead = await plan(igj, { providerIds: [provider], start: dayAt(base, 0) });
     const theirs = await plan(gm, { providerIds: [provider], start: dayAt(base, 3) });

@@ -19,8 +19,6 @@ export interface OrmOptions {
   poolSize?: number;
   /** Only the migration generator writes the snapshot; running migrations must never touch the repository. */
   snapshot?: boolean;
-  /** Called for every SQL statement (used to count statements per request in tests and benchmarks). */
-  onQuery?: (context: LogContext) => void;
 }
 
 /**
@@ -38,8 +36,8 @@ export function ormConfig(options: OrmOptions): Options {
     dataloader: DataloaderType.ALL,
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: options.poolSize ?? 10 },
-    debug: options.onQuery ? ['query'] : false,
-    loggerFactory: (loggerOptions: LoggerOptions) => new PinoOrmLogger(loggerOptions, logger, options.onQuery),
+    debug: false,
+    loggerFactory: (loggerOptions: LoggerOptions) => new PinoOrmLogger(loggerOptions, logger),
     migrations: {
       path: 'migrations',
       pathTs: 'migrations',
@@ -64,7 +62,6 @@ class PinoOrmLogger implements OrmLogger {
   constructor(
     private readonly options: LoggerOptions,
     private readonly logger: Logger,
-    private readonly onQuery?: (context: LogContext) => void,
   ) {}
 
   log(namespace: string, message: string, context?: LogContext): void {
@@ -80,13 +77,12 @@ class PinoOrmLogger implements OrmLogger {
     this.logger.warn({ component: 'orm', namespace, label: context?.label }, message);
   }
 
-  logQuery(context: LogContext): void {
-    this.onQuery?.(context);
-  }
+  /** Statements are counted and timed at the query builder (platform/database/sql.ts), not here. */
+  logQuery(): void {}
 
   setDebugMode(): void {}
 
   isEnabled(namespace: string): boolean {
-    return namespace === 'query' ? this.onQuery !== undefined : this.options.debugMode !== false;
+    return namespace !== 'query' && this.options.debugMode !== false;
   }
 }
