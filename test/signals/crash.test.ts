@@ -82,9 +82,10 @@ describe('crash safety of signal ingestion', () => {
     // Several batches in flight; the first answer to arrive is kept, then the process is killed at once.
     const inFlight = [3, 4, 5, 6].map((number) => send(number).then(record));
     await Promise.race(inFlight);
+    const exited = new Promise((resolve) => server!.once('exit', resolve)); // listen before the kill: exit may come first
     server!.kill('SIGKILL');
     await Promise.allSettled(inFlight);
-    await new Promise((resolve) => server!.once('exit', resolve));
+    await exited;
     expect(acknowledged.size).toBeGreaterThanOrEqual(4 * BATCH);
 
     await start();
