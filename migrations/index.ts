@@ -3,9 +3,13 @@ import type { MigrationEntry } from '../src/platform/database/orm.js';
 import { Migration20261123170426_foundation as M0 } from './Migration20261123170426_foundation.js';
 import { Migration20261123171502_visits as M1 } from './Migration20261123171502_visits.js';
 import { Migration20261123172802_signals as M2 } from './Migration20261123172802_signals.js';
+import { Migration20261124025814_conflict_pairs_calendar_days as M3 } from './Migration20261124025814_conflict_pairs_calendar_days.js';
+import { Migration20261124030000_second_wall as M4 } from './Migration20261124030000_second_wall.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
   { name: 'Migration20261123171502_visits', class: M1 },
   { name: 'Migration20261123172802_signals', class: M2 },
+  { name: 'Migration20261124025814_conflict_pairs_calendar_days', class: M3 },
+  { name: 'Migration20261124030000_second_wall', class: M4 },
 ];

@@ -9,6 +9,7 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { ENTITIES } from './modules.js';
 import type { Config } from './platform/config.js';
 import { createOrm, type Orm } from './platform/database/orm.js';
+import { assertApplicationRole } from './platform/database/roles.js';
 import { installStatementCounter, sql } from './platform/database/sql.js';
 import { createApolloServer } from './platform/graphql/apollo.js';
 import { metricsPlugin } from './platform/graphql/metrics-plugin.js';
@@ -21,6 +22,7 @@ import { buildGraphQLSchema } from './schema.js';
 
 export interface AppOptions {
   config: Config;
+  /** The application role's connection (never the schema owner's: see platform/database/roles.ts). */
   databaseUrl: string;
   logger: Logger;
   issuers: TrustedIssuer[];
@@ -50,7 +52,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     migrations: MIGRATIONS,
     logger,
     poolSize: config.databasePoolSize,
+    timeouts: { statementMs: config.statementTimeoutMs, idleInTransactionMs: config.idleInTransactionTimeoutMs },
   });
+  try {
+    await assertApplicationRole(orm.em.fork());
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
   installStatementCounter(orm.em, () => metrics.sqlStatements.inc());
 
   const authenticator = new Authenticator({
@@ -127,18 +136,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
 }
 
+/** How many of this build's migrations the database has not applied. */
+export async function pendingMigrations(orm: Orm): Promise<number> {
+  const [row] = await sql<{ applied: string }>(
+    orm.em.fork(),
+    'select count(*) as applied from mikro_orm_migrations where name = any(?::text[])',
+    [MIGRATIONS.map((migration) => migration.name)],
+  );
+  return MIGRATIONS.length - Number(row?.applied ?? 0);
+}
+
 async function readiness(orm: Orm): Promise<Readiness> {
   try {
-    const [row] = await sql<{ applied: string }>(
-      orm.em.fork(),
-      'select count(*) as applied from mikro_orm_migrations where name = any(?::text[])',
-      [MIGRATIONS.map((migration) => migration.name)],
-    );
-    const applied = Number(row?.applied ?? 0);
-    if (applied < MIGRATIONS.length) {
-      return { ready: false, reason: `${MIGRATIONS.length - applied} database migrations are not applied yet.` };
-    }
-    return { ready: true };
+    const pending = await pendingMigrations(orm);
+    return pending > 0 ? { ready: false, reason: `${pending} database migrations are not applied yet.` } : { ready: true };
   } catch {
     return { ready: false, reason: 'The database cannot be reached.' };
   }

@@ -3,14 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDevIssuer, type DevIssuer } from './access/dev-issuer.js';
 import { readTrustedIssuersFile, type TrustedIssuer } from './access/issuers.js';
-import { buildApp, type App } from './app.js';
+import { buildApp, pendingMigrations, type App } from './app.js';
 import { AuditWriter } from './audit/index.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { demoTokens } from './demo/personas.js';
 import { loadConfig, type Config } from './platform/config.js';
 import type { DemoPersona } from './platform/http/graphiql.js';
-import { readOrCreateSecret, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/database/embedded.js';
-import { migrateToHead } from './platform/database/migrate.js';
+import { openDatabase, type OpenDatabase } from './platform/database/connect.js';
+import { readOrCreateSecret } from './platform/database/embedded.js';
+import { migrateAsOwner } from './platform/database/migrate.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { MIN_KEY_BYTES } from './signals/pseudonym.js';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const running: { app?: App; embedded?: EmbeddedDatabase } = {};
+  const running: { app?: App; database?: OpenDatabase } = {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await running.app?.close();
-      await running.embedded?.stop();
+      await running.database?.stop();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {
@@ -75,25 +76,25 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-    running.embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, database: 'samenloop', logger });
-    databaseUrl = running.embedded.url;
-  }
+  running.database = await openDatabase(config, logger);
+  const { urls } = running.database;
+  if (urls.owner) await migrateAsOwner(urls.owner, logger);
 
   // The same tokens are offered in GraphiQL and printed below.
   const personas = devIssuer && config.environment === 'development' ? await demoTokens(devIssuer) : [];
   const app = await buildApp({
     config,
-    databaseUrl,
+    databaseUrl: urls.app,
     logger,
     issuers,
     pseudonymKey,
     demoPersonas: async () => personas,
   });
   running.app = app;
-  await migrateToHead(app.orm, logger);
+  const pending = await pendingMigrations(app.orm);
+  if (pending > 0) {
+    throw new Error(`${pending} database migrations are not applied; run \`npm run migrate\` (it needs DATABASE_OWNER_URL), or set DATABASE_OWNER_URL so that the server applies them at start-up.`);
+  }
   if (config.environment === 'development') {
     const writer = new AuditWriter(() => app.orm.em.fork());
     await loadDemoData(app.orm, writer, { conflictMarginDays: config.conflictMarginDays, pseudonymKey }, logger);

@@ -1,6 +1,8 @@
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
+import { sql } from './platform/database/sql.js';
 import { ConflictError, UnauthenticatedError } from './platform/errors.js';
 
 /** PostgreSQL errors that mean "someone else changed the same data at the same moment": the caller may retry. */
@@ -46,16 +48,24 @@ export function createLoaderCache(): <T>(context: RequestContext, factory: (cont
 /**
  * Runs `work` in one READ COMMITTED transaction on the request's EntityManager and writes the audit events it
  * recorded in that same transaction: the change and its audit commit together or not at all.
+ *
+ * READ COMMITTED is set explicitly, never assumed: the write paths lock, then check, then insert, and rely on each
+ * statement seeing what committed before it (a database whose default is REPEATABLE READ would lose conflicts).
+ * The transaction names the caller's organisation for row-level security (docs/security.md).
  */
 export async function inTransaction<T>(context: RequestContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
   const mark = context.audit.checkpoint();
   try {
-    return await context.em.transactional(async (em) => {
-      const result = await work(em);
-      await em.flush();
-      await context.audit.writeWithin(em, mark);
-      return result;
-    });
+    return await context.em.transactional(
+      async (em) => {
+        await nameOrganisation(em, context);
+        const result = await work(em);
+        await em.flush();
+        await context.audit.writeWithin(em, mark);
+        return result;
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
+    );
   } catch (error) {
     context.audit.rollbackTo(mark);
     if (CONCURRENT_CHANGE.has((error as { code?: string }).code ?? '')) {
@@ -63,4 +73,25 @@ export async function inTransaction<T>(context: RequestContext, work: (em: Entit
     }
     throw error;
   }
+}
+
+/**
+ * Runs reads of row-secured tables (signals and their routings, the audit log) in a short read-only transaction
+ * that names the caller's organisation, so the database itself filters what the caller may not see. Inside a
+ * transaction of `inTransaction` it simply runs there.
+ */
+export async function asOrganisation<T>(context: RequestContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  if (context.em.isInTransaction()) return work(context.em);
+  return context.em.transactional(
+    async (em) => {
+      await nameOrganisation(em, context);
+      return work(em);
+    },
+    { isolationLevel: IsolationLevel.READ_COMMITTED, readOnly: true },
+  );
+}
+
+/** Transaction-local: a pooled connection never carries one caller's organisation into another's request. */
+async function nameOrganisation(em: EntityManager, context: RequestContext): Promise<void> {
+  await sql(em, `select set_config('app.organisation', ?, true)`, [requireViewer(context).organisation]);
 }

@@ -73,11 +73,10 @@ export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondi
     case ProviderReach.OWN_TERRITORY:
       return located(`reach.municipality_code = ?`, [viewer.organisation]);
     case ProviderReach.ROUTED_SIGNALS:
-      return fragment(
-        `exists (select 1 from signal_provider reach join signal_routing routed on routed.signal_id = reach.signal_id
-          where reach.provider_id = ${providerId} and routed.recipient = ?)`,
-        [viewer.organisation],
-      );
+      // provider_routing (second-wall migration) gives the (provider, recipient) pairs of all routings, nothing more.
+      return fragment(`exists (select 1 from provider_routing reach where reach.provider_id = ${providerId} and reach.recipient = ?)`, [
+        viewer.organisation,
+      ]);
   }
 }
 

@@ -42,6 +42,10 @@ export class AuditEventEntity {
   @Property({ type: ArrayType, columnType: 'text[]' })
   ownerOrganisations!: string[];
 
+  /** Which owner owns which of the ids, when not every owner owns every id: other organisations' auditors see only theirs. */
+  @Property({ type: 'json', nullable: true })
+  resourceOwners?: Record<string, string[]> | null;
+
   @Property({ type: 'text' })
   outcome!: string;
 

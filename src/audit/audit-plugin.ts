@@ -64,7 +64,7 @@ function recordFailures(
       context.audit.record({
         operation: field,
         resourceType: isMutation ? 'Mutation' : 'Query',
-        resourceIds: [],
+        resources: [],
         outcome: (OUTCOMES.has(code) ? code : 'ERROR') as AuditOutcome,
         details: typeof error.extensions?.field === 'string' ? { field: error.extensions.field } : undefined,
       });

@@ -18,6 +18,7 @@ export async function insertAuditRows(em: EntityManager, rows: readonly AuditCon
     resource_type: row.resourceType,
     resource_ids: row.resourceIds,
     owner_organisations: row.ownerOrganisations,
+    resource_owners: row.resourceOwners,
     outcome: row.outcome,
     details: row.details,
     content_digest: contentDigest(row).toString('hex'),
@@ -25,11 +26,12 @@ export async function insertAuditRows(em: EntityManager, rows: readonly AuditCon
   await sql(
     em,
     `insert into audit_event (occurred_at, request_id, actor_sub, actor_organisation, actor_roles, operation,
-        resource_type, resource_ids, owner_organisations, outcome, details, content_digest)
+        resource_type, resource_ids, owner_organisations, resource_owners, outcome, details, content_digest)
      select (e->>'occurred_at')::timestamptz, e->>'request_id', e->>'actor_sub', e->>'actor_organisation',
         array(select jsonb_array_elements_text(e->'actor_roles')), e->>'operation', e->>'resource_type',
         array(select jsonb_array_elements_text(e->'resource_ids')),
-        array(select jsonb_array_elements_text(e->'owner_organisations')), e->>'outcome',
+        array(select jsonb_array_elements_text(e->'owner_organisations')),
+        case when jsonb_typeof(e->'resource_owners') = 'object' then e->'resource_owners' end, e->>'outcome',
         case when jsonb_typeof(e->'details') = 'object' then e->'details' end,
         decode(e->>'content_digest', 'hex')
      from jsonb_array_elements(?::jsonb) with ordinality as rows(e, position)

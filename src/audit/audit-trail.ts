@@ -14,15 +14,46 @@ export type AuditOutcome =
   | 'SAMENLOOP_CONFLICT'
   | 'ERROR';
 
+/** One record an event touched, and the organisations whose data it is (their auditors see the event). */
+export interface AuditResource {
+  id: string;
+  owners: readonly string[];
+}
+
 export interface AuditEntry {
   operation: string;
   resourceType: string;
-  resourceIds: readonly string[];
-  /** Organisations whose data this is; their auditors see the event (the actor's own organisation always does). */
-  ownerOrganisations?: readonly string[];
+  /**
+   * The records touched. The actor's own auditors see all of them; another organisation's auditors see the event
+   * with only the records their organisation owns.
+   */
+  resources: readonly AuditResource[];
   outcome?: AuditOutcome;
   /** Why, and with what effect — never personal data, never the exact window of an unannounced visit. */
   details?: Record<string, unknown>;
+}
+
+export const REJECTED_TOKEN_ACTOR = '(rejected token)';
+/** The actor organisation of a security event whose organisation is not known. */
+export const UNKNOWN_ORGANISATION = '-';
+
+/** Ids, the union of owners, and — only when they differ per record — which owner owns which ids. */
+function ownership(resources: readonly AuditResource[]): Pick<AuditContent, 'resourceIds' | 'ownerOrganisations' | 'resourceOwners'> {
+  const ids = [...new Set(resources.map((resource) => resource.id))];
+  const byOwner = new Map<string, Set<string>>();
+  for (const { id, owners } of resources) {
+    for (const owner of owners) {
+      if (!byOwner.has(owner)) byOwner.set(owner, new Set());
+      byOwner.get(owner)!.add(id);
+    }
+  }
+  const owners = [...byOwner.keys()].sort();
+  const everyOwnerOwnsAll = owners.every((owner) => byOwner.get(owner)!.size === ids.length);
+  return {
+    resourceIds: ids,
+    ownerOrganisations: owners,
+    resourceOwners: everyOwnerOwnsAll ? null : Object.fromEntries(owners.map((owner) => [owner, [...byOwner.get(owner)!]])),
+  };
 }
 
 /**
@@ -49,10 +80,30 @@ export class AuditTrail {
       actorRoles: [...this.viewer.roles].sort(),
       operation: entry.operation,
       resourceType: entry.resourceType,
-      resourceIds: [...entry.resourceIds],
-      ownerOrganisations: [...new Set(entry.ownerOrganisations ?? [])].sort(),
+      ...ownership(entry.resources),
       outcome: entry.outcome ?? 'SUCCESS',
       details: entry.details ?? null,
+    });
+  }
+
+  /**
+   * A refused access token: a security event without a viewer. It names no token and no claim beyond the
+   * organisation it claimed, and only when the signature held (otherwise anyone could write into anyone's log).
+   */
+  recordRejectedToken(rejection: { reason: string; organisation: string | undefined; issuer: string | undefined }): void {
+    this.pending.push({
+      occurredAt: this.now(),
+      requestId: this.requestId,
+      actorSub: REJECTED_TOKEN_ACTOR,
+      actorOrganisation: rejection.organisation ?? UNKNOWN_ORGANISATION,
+      actorRoles: [],
+      operation: 'authenticate',
+      resourceType: 'AccessToken',
+      resourceIds: [],
+      ownerOrganisations: [],
+      resourceOwners: null,
+      outcome: 'UNAUTHENTICATED',
+      details: { reason: rejection.reason, ...(rejection.issuer ? { issuer: rejection.issuer } : {}) },
     });
   }
 

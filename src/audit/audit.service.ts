@@ -2,7 +2,7 @@ import { requireAction } from '../access/policy.js';
 import { isoTimestamp, sql } from '../platform/database/sql.js';
 import { BadUserInputError } from '../platform/errors.js';
 import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
-import { requireViewer, type RequestContext } from '../request-context.js';
+import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
 import type { AuditEvent, AuditEventFilter } from './audit.types.js';
 
 /**
@@ -33,8 +33,8 @@ export async function listAuditEvents(
   if (filter?.actorOrganisationCode) add('e.actor_organisation = ?', filter.actorOrganisationCode);
   if (filter?.resourceType) add('e.resource_type = ?', filter.resourceType);
   const where = conditions.join(' and ');
-  const rows = await sql<AuditEvent>(
-    context.em,
+  const rows = await asOrganisation(context, (em) => sql<AuditEvent>(
+    em,
     `select e.id::text as id, ${isoTimestamp('e.occurred_at')} as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
        e.actor_organisation as "actorOrganisationCode", e.actor_roles as "actorRoles", e.operation,
        e.resource_type as "resourceType", e.resource_ids as "resourceIds",
@@ -42,13 +42,12 @@ export async function listAuditEvents(
      from audit_event e where ${where} ${cursor ? 'and e.id < ?::bigint' : ''}
      order by e.id desc limit ?`,
     [...params, ...(cursor ?? []), limit + 1],
-  );
+  ));
   const shown = rows.slice(0, limit);
   context.audit.record({
     operation: 'auditEvents',
     resourceType: 'AuditEvent',
-    resourceIds: shown.map((row) => row.id),
-    ownerOrganisations: [viewer.organisation],
+    resources: shown.map((row) => ({ id: row.id, owners: [viewer.organisation] })),
   });
   return toPage(
     rows,
@@ -57,7 +56,7 @@ export async function listAuditEvents(
     (row) => row,
     (row) => [row.id],
     async () => {
-      const [count] = await sql<{ count: string }>(context.em, `select count(*) from audit_event e where ${where}`, params);
+      const [count] = await asOrganisation(context, (em) => sql<{ count: string }>(em, `select count(*) from audit_event e where ${where}`, params));
       return Number(count?.count ?? 0);
     },
   );

@@ -21,11 +21,15 @@ export interface AuditContent {
   resourceType: string;
   resourceIds: string[];
   ownerOrganisations: string[];
+  /** Which owner owns which of the ids, when not every owner owns every id; null otherwise. */
+  resourceOwners: Record<string, string[]> | null;
   outcome: string;
   details: Record<string, unknown> | null;
 }
 
 export function contentDigest(content: AuditContent): Buffer {
+  // Rows written before resource_owners existed (and rows that need none) keep the digest they always had.
+  const ownership = content.resourceOwners ? [content.resourceOwners] : [];
   const canonical = canonicalJson([
     content.occurredAt.toISOString(),
     content.requestId,
@@ -38,6 +42,7 @@ export function contentDigest(content: AuditContent): Buffer {
     content.ownerOrganisations,
     content.outcome,
     content.details,
+    ...ownership,
   ]);
   return createHash('sha256').update(canonical).digest();
 }

@@ -35,6 +35,7 @@ interface StoredEvent {
   resourceType: string;
   resourceIds: string[];
   ownerOrganisations: string[];
+  resourceOwners: Record<string, string[]> | null;
   outcome: string;
   details: Record<string, unknown> | null;
   contentDigest: Buffer;
@@ -66,7 +67,7 @@ export async function verifyAuditLog(em: EntityManager, onProgress?: (checked: n
            extract(microseconds from occurred_at)::bigint % 1000 <> 0 as "subMillisecond", request_id as "requestId", actor_sub as "actorSub",
            actor_organisation as "actorOrganisation", actor_roles as "actorRoles", operation,
            resource_type as "resourceType", resource_ids as "resourceIds", owner_organisations as "ownerOrganisations",
-           outcome, details, content_digest as "contentDigest", shard, chain_seq::text as "chainSeq",
+           resource_owners as "resourceOwners", outcome, details, content_digest as "contentDigest", shard, chain_seq::text as "chainSeq",
            prev_hash as "prevHash", hash
          from audit_event where shard = ? and chain_seq > ?::bigint order by chain_seq limit ?`,
         [head.shard, lastSeq.toString(), BATCH],

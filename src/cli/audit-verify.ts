@@ -3,7 +3,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { verifyAuditLog } from '../audit/index.js';
 import { ENTITIES } from '../modules.js';
 import { loadConfig } from '../platform/config.js';
-import { startEmbeddedDatabase } from '../platform/database/embedded.js';
+import { openDatabase } from '../platform/database/connect.js';
 import { createOrm } from '../platform/database/orm.js';
 import { createLogger } from '../platform/logging.js';
 
@@ -15,11 +15,11 @@ import { createLogger } from '../platform/logging.js';
 const config = loadConfig();
 const logger = createLogger('warn');
 let exitCode = 2;
-const embedded = config.databaseUrl
-  ? undefined
-  : await startEmbeddedDatabase({ dataDir: config.dataDir, database: 'samenloop', logger });
+const database = await openDatabase(config, logger);
 try {
-  const orm = await createOrm({ url: config.databaseUrl ?? embedded!.url, entities: ENTITIES, migrations: MIGRATIONS, logger });
+  // The verifier reads every chain, which row-level security hides from the application role: it runs as the owner.
+  if (!database.urls.owner) throw new Error('the verifier reads the whole log as the schema owner: set DATABASE_OWNER_URL');
+  const orm = await createOrm({ url: database.urls.owner, entities: ENTITIES, migrations: MIGRATIONS, logger });
   const report = await verifyAuditLog(orm.em.fork(), (checked) => console.error(`… ${checked} events checked`));
   await orm.close();
   if (report.problems.length === 0) {
@@ -34,6 +34,6 @@ try {
 } catch (error) {
   console.error(`Could not verify the audit log: ${(error as Error).message}`);
 } finally {
-  await embedded?.stop();
+  await database.stop();
 }
 process.exit(exitCode);

@@ -1,23 +1,24 @@
 import 'reflect-metadata';
-import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from '../modules.js';
 import { loadConfig } from '../platform/config.js';
-import { startEmbeddedDatabase } from '../platform/database/embedded.js';
-import { migrateToHead } from '../platform/database/migrate.js';
-import { createOrm } from '../platform/database/orm.js';
+import { openDatabase } from '../platform/database/connect.js';
+import { migrateAsOwner } from '../platform/database/migrate.js';
 import { createLogger } from '../platform/logging.js';
 
-/** npm run migrate — applies pending migrations to DATABASE_URL, or to the embedded database in .data/. */
+/**
+ * npm run migrate — applies pending migrations as the schema owner: DATABASE_OWNER_URL, or the embedded
+ * database's owner role in .data/.
+ */
 const config = loadConfig();
 const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'info');
-const embedded = config.databaseUrl
-  ? undefined
-  : await startEmbeddedDatabase({ dataDir: config.dataDir, database: 'samenloop', logger });
+const database = await openDatabase(config, logger);
 try {
-  const orm = await createOrm({ url: config.databaseUrl ?? embedded!.url, entities: ENTITIES, migrations: MIGRATIONS, logger });
-  const applied = await migrateToHead(orm, logger);
-  await orm.close();
-  console.log(applied.length === 0 ? 'The database is at head; nothing to apply.' : `Applied: ${applied.join(', ')}`);
+  if (!database.urls.owner) {
+    console.error('Migrations run as the schema owner: set DATABASE_OWNER_URL (see docs/configuration.md, "Database roles").');
+    process.exitCode = 2;
+  } else {
+    const applied = await migrateAsOwner(database.urls.owner, logger);
+    console.log(applied.length === 0 ? 'The database is at head; nothing to apply.' : `Applied: ${applied.join(', ')}`);
+  }
 } finally {
-  await embedded?.stop();
+  await database.stop();
 }

@@ -21,7 +21,7 @@ if (!name || !/^[a-z][a-z0-9_]*$/.test(name)) {
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
 const database = await startScratchDatabase(logger);
 try {
-  const orm = await createOrm({ url: database.url, entities: ENTITIES, migrations: MIGRATIONS, logger, snapshot: true });
+  const orm = await createOrm({ url: database.urls.owner, entities: ENTITIES, migrations: MIGRATIONS, logger, snapshot: true });
   await migrateToHead(orm, logger);
   const result = await orm.getMigrator().createMigration('migrations', false, MIGRATIONS.length === 0, name);
   await orm.close();

@@ -11,8 +11,14 @@ export interface Config {
   environment: Environment;
   host: string;
   port: number;
-  /** undefined: use the embedded PostgreSQL under `dataDir`. */
+  /** The application role's connection; undefined: use the embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | undefined;
+  /** The schema owner's connection, for migrations and the audit verifier; only with `databaseUrl`. */
+  databaseOwnerUrl: string | undefined;
+  /** Longest a single SQL statement may run before PostgreSQL cancels it. */
+  statementTimeoutMs: number;
+  /** Longest a connection may sit idle inside a transaction (holding its locks) before PostgreSQL ends it. */
+  idleInTransactionTimeoutMs: number;
   /** undefined: trust the local development issuer (never in production). */
   trustedIssuersFile: string | undefined;
   conflictMarginDays: number;
@@ -20,6 +26,10 @@ export interface Config {
   logLevel: string;
   /** Path of the file holding the key for BSN pseudonyms; undefined in development: generated into `dataDir`. */
   pseudonymKeyFile: string | undefined;
+  /** Path of the file holding the key that signs audit checkpoints; undefined in development: generated into `dataDir`. */
+  auditKeyFile: string | undefined;
+  /** Where signed audit checkpoints are written: outside the database. */
+  auditCheckpointDir: string;
   databasePoolSize: number;
   /** Grace period for in-flight requests on SIGTERM / Ctrl-C. */
   shutdownGraceMs: number;
@@ -51,19 +61,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const databasePoolSize = parseInteger('DATABASE_POOL_SIZE', value('DATABASE_POOL_SIZE'), 10, 1, 200, problems);
   const shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', value('SHUTDOWN_GRACE_MS'), 10_000, 0, 300_000, problems);
 
+  const statementTimeoutMs = parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', value('DATABASE_STATEMENT_TIMEOUT_MS'), 15_000, 100, 3_600_000, problems);
+  const idleInTransactionTimeoutMs = parseInteger(
+    'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+    value('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+    30_000,
+    100,
+    3_600_000,
+    problems,
+  );
+
   const databaseUrl = value('DATABASE_URL');
-  if (databaseUrl !== undefined) {
-    let protocol = '';
-    try {
-      protocol = new URL(databaseUrl).protocol;
-    } catch {
-      protocol = '';
-    }
-    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
-      problems.push('DATABASE_URL must be a URL of the form postgres://user:password@host:5432/database.');
-    }
-  } else if (production) {
+  const databaseOwnerUrl = value('DATABASE_OWNER_URL');
+  checkPostgresUrl('DATABASE_URL', databaseUrl, problems);
+  checkPostgresUrl('DATABASE_OWNER_URL', databaseOwnerUrl, problems);
+  if (databaseUrl === undefined && production) {
     problems.push('DATABASE_URL is required in production (the embedded PostgreSQL is for development only).');
+  }
+  if (databaseOwnerUrl !== undefined && databaseUrl === undefined) {
+    problems.push('DATABASE_OWNER_URL is only used together with DATABASE_URL (the embedded PostgreSQL provisions its own roles).');
   }
 
   const trustedIssuersFile = value('TRUSTED_ISSUERS_FILE');
@@ -82,6 +98,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     problems.push('PSEUDONYM_KEY_FILE is required in production: name the file holding the secret key for BSN pseudonyms.');
   }
 
+  const auditKeyFile = value('AUDIT_KEY_FILE');
+  if (auditKeyFile !== undefined) {
+    requireReadable('AUDIT_KEY_FILE', path.resolve(cwd, auditKeyFile), problems);
+  } else if (production) {
+    problems.push('AUDIT_KEY_FILE is required in production: name the file holding the secret key that signs the audit checkpoints.');
+  }
+
   const logLevel = value('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`);
@@ -91,16 +114,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const dataDir = path.resolve(cwd, value('DATA_DIR') ?? '.data');
   return {
     environment,
     host,
     port,
     databaseUrl,
+    databaseOwnerUrl,
+    statementTimeoutMs,
+    idleInTransactionTimeoutMs,
     trustedIssuersFile: trustedIssuersFile && path.resolve(cwd, trustedIssuersFile),
     conflictMarginDays,
-    dataDir: path.resolve(cwd, value('DATA_DIR') ?? '.data'),
+    dataDir,
     logLevel,
     pseudonymKeyFile: pseudonymKeyFile && path.resolve(cwd, pseudonymKeyFile),
+    auditKeyFile: auditKeyFile && path.resolve(cwd, auditKeyFile),
+    auditCheckpointDir: path.resolve(cwd, value('AUDIT_CHECKPOINT_DIR') ?? path.join(dataDir, 'audit-checkpoints')),
     databasePoolSize,
     shutdownGraceMs,
   };
@@ -128,6 +157,19 @@ function parseInteger(
     return fallback;
   }
   return parsed;
+}
+
+function checkPostgresUrl(name: string, url: string | undefined, problems: string[]): void {
+  if (url === undefined) return;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    problems.push(`${name} must be a URL of the form postgres://user:password@host:5432/database.`);
+  }
 }
 
 function requireReadable(name: string, file: string, problems: string[]): void {

@@ -32,8 +32,7 @@ export async function getProvider(context: RequestContext, id: string): Promise<
   context.audit.record({
     operation: 'provider',
     resourceType: RESOURCE,
-    resourceIds: [id.slice(0, 64)],
-    ownerOrganisations: row ? [row.registeredBy] : [],
+    resources: [{ id: row?.id ?? id.slice(0, 64), owners: row ? [row.registeredBy] : [] }],
     outcome: row ? 'SUCCESS' : 'NOT_FOUND',
   });
   if (!row) throw new NotFoundError('provider', id);
@@ -103,8 +102,7 @@ export async function listProviders(
   context.audit.record({
     operation: 'providers',
     resourceType: RESOURCE,
-    resourceIds: shown.map((row) => row.id),
-    ownerOrganisations: shown.map((row) => row.registeredBy),
+    resources: shown.map((row) => ({ id: row.id, owners: [row.registeredBy] })),
   });
   return toPage(
     rows,
@@ -176,8 +174,7 @@ export async function registerProvider(context: RequestContext, input: RegisterP
     context.audit.record({
       operation: 'registerProvider',
       resourceType: RESOURCE,
-      resourceIds: [row.id],
-      ownerOrganisations: [row.registeredBy, viewer.organisation],
+      resources: [{ id: row.id, owners: [row.registeredBy, viewer.organisation] }],
       details: { created: !existing, addedLocations: addedLocations.map((location) => location.id) },
     });
     return { provider: toProvider(row), created: !existing, addedLocations };

@@ -3,7 +3,7 @@ import { signalVisibleSql } from '../access/signal-scope.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { ConflictError, ForbiddenError, InputProblems, NotFoundError } from '../platform/errors.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
-import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
+import { asOrganisation, inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { RoutingOutcome } from './signal.enums.js';
 import { routingsOfSignal, signalById } from './signal.loaders.js';
 import { MAX_SUMMARY } from './signal.validation.js';
@@ -26,11 +26,11 @@ export async function decideRouting(
   problems.throwIfAny();
 
   const [routing] = isUuid(input.routingId)
-    ? await run<{ id: string; signalId: string; recipient: string; source: string }>(
-        context.em,
+    ? await asOrganisation(context, (em) => run<{ id: string; signalId: string; recipient: string; source: string }>(
+        em,
         sqlf`select r.id, r.signal_id as "signalId", r.recipient, s.source_organisation as source
           from signal_routing r join signal s on s.id = r.signal_id where r.id = ${input.routingId}::uuid and ${signalVisibleSql(viewer, 's')}`,
-      )
+      ))
     : [];
   if (!routing) throw new NotFoundError('routing', input.routingId.slice(0, 64));
   if (routing.recipient !== viewer.organisation) {
@@ -53,8 +53,7 @@ export async function decideRouting(
     context.audit.record({
       operation: 'decideRouting',
       resourceType: 'SignalRouting',
-      resourceIds: [routing.id, routing.signalId],
-      ownerOrganisations: [routing.source, routing.recipient],
+      resources: [routing.id, routing.signalId].map((id) => ({ id, owners: [routing.source, routing.recipient] })),
       details: { outcome: input.outcome },
     });
   });

@@ -5,7 +5,7 @@ import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.j
 import { NotFoundError } from '../platform/errors.js';
 import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
 import { isUuid } from '../platform/ids.js';
-import { requireViewer, type RequestContext } from '../request-context.js';
+import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
 import type { SignalCategory, SignalStatus } from './signal.enums.js';
 import { routingsOfSignal, signalById } from './signal.loaders.js';
 import { signalColumns, signalStatusSql, type SignalRow } from './signal.queries.js';
@@ -22,10 +22,10 @@ export async function getSignal(context: RequestContext, id: string): Promise<Si
   requireAction(viewer, 'signal.read');
   const signal = isUuid(id) ? await signalById(context).load(id) : undefined;
   if (!signal) {
-    context.audit.record({ operation: 'signal', resourceType: 'Signal', resourceIds: [id.slice(0, 64)], outcome: 'NOT_FOUND' });
+    context.audit.record({ operation: 'signal', resourceType: 'Signal', resources: [{ id: id.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('signal', id.slice(0, 64));
   }
-  context.audit.record({ operation: 'signal', resourceType: 'Signal', resourceIds: [signal.id], ownerOrganisations: await signalOwners(context, signal) });
+  context.audit.record({ operation: 'signal', resourceType: 'Signal', resources: [{ id: signal.id, owners: await signalOwners(context, signal) }] });
   return signal;
 }
 
@@ -73,9 +73,8 @@ export async function listSignals(
   }
   const where = joinSql(conditions, ' and ');
   const page = cursor ? sqlf`${where} and (s.received_at, s.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
-  const rows = await run<SignalRow>(
-    context.em,
-    sqlf`select ${signalColumns('s', now)} from signal s where ${page} order by s.received_at desc, s.id desc limit ${limit + 1}`,
+  const rows = await asOrganisation(context, (em) =>
+    run<SignalRow>(em, sqlf`select ${signalColumns('s', now)} from signal s where ${page} order by s.received_at desc, s.id desc limit ${limit + 1}`),
   );
   const shown = rows.slice(0, limit);
   // The recipients are owners too; the routings loaded here are the ones the page's fields then use.
@@ -84,11 +83,13 @@ export async function listSignals(
   context.audit.record({
     operation: 'signals',
     resourceType: 'Signal',
-    resourceIds: shown.map((row) => row.id),
-    ownerOrganisations: [...shown.map((row) => row.sourceCode), ...routings.map((routing) => routing.recipientCode)],
+    resources: shown.map((row) => ({
+      id: row.id,
+      owners: [row.sourceCode, ...routings.filter((routing) => routing.signalId === row.id).map((routing) => routing.recipientCode)],
+    })),
   });
   return toPage(rows, limit, cursor !== undefined, (row) => row, (row) => [row.receivedAt, row.id], async () => {
-    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from signal s where ${where}`);
+    const [count] = await asOrganisation(context, (em) => run<{ count: string }>(em, sqlf`select count(*) from signal s where ${where}`));
     return Number(count?.count ?? 0);
   });
 }

@@ -158,8 +158,7 @@ export async function submitSignals(
         context.audit.record({
           operation: inputs.length === 1 ? 'submitSignal' : 'submitSignals',
           resourceType: 'Signal',
-          resourceIds: created.map((item) => item.id),
-          ownerOrganisations: [viewer.organisation, ...created.flatMap((item) => item.routings.map((routing) => routing.recipient))],
+          resources: created.map((item) => ({ id: item.id, owners: [viewer.organisation, ...item.routings.map((routing) => routing.recipient)] })),
           details: { created: created.length, duplicates: fresh.length - created.length },
         });
       }

@@ -4,7 +4,7 @@ import { signalVisibleSql } from '../access/signal-scope.js';
 import { groupBy } from '../platform/collections.js';
 import { fragment, run, sqlf } from '../platform/database/sql.js';
 import { PROVIDER_COLUMNS, type ProviderRow } from '../providers/index.js';
-import { requireViewer, type RequestContext } from '../request-context.js';
+import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
 import { routingColumns, signalColumns, signalsByIdQuery, type RoutingRow, type SignalRow } from './signal.queries.js';
 
 /** Per-request loaders for what hangs under a signal; they return only what the viewer may see. */
@@ -14,7 +14,7 @@ export function signalById(context: RequestContext): DataLoader<string, SignalRo
 
 function createSignalById(context: RequestContext): DataLoader<string, SignalRow | undefined> {
   return new DataLoader(async (ids) => {
-    const rows = await run<SignalRow>(context.em, signalsByIdQuery(requireViewer(context), ids, context.now()));
+    const rows = await asOrganisation(context, (em) => run<SignalRow>(em, signalsByIdQuery(requireViewer(context), ids, context.now())));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id));
   });
@@ -27,10 +27,12 @@ export function routingsOfSignal(context: RequestContext): DataLoader<string, Ro
 
 function createRoutingsOfSignal(context: RequestContext): DataLoader<string, RoutingRow[]> {
   return new DataLoader(async (signalIds) => {
-    const rows = await run<RoutingRow>(
-      context.em,
-      sqlf`select ${routingColumns(context.now())} from signal_routing r left join routing_decision d on d.routing_id = r.id
-        where r.signal_id = any(${signalIds}::uuid[]) order by r.recipient`,
+    const rows = await asOrganisation(context, (em) =>
+      run<RoutingRow>(
+        em,
+        sqlf`select ${routingColumns(context.now())} from signal_routing r left join routing_decision d on d.routing_id = r.id
+          where r.signal_id = any(${signalIds}::uuid[]) order by r.recipient`,
+      ),
     );
     return groupBy(signalIds, rows, (row) => row.signalId);
   });
@@ -43,11 +45,13 @@ export function providersOfSignal(context: RequestContext): DataLoader<string, P
 function createProvidersOfSignal(context: RequestContext): DataLoader<string, ProviderRow[]> {
   return new DataLoader(async (signalIds) => {
     const viewer = requireViewer(context);
-    const rows = await run<ProviderRow & { signalId: string }>(
-      context.em,
-      sqlf`select sp.signal_id as "signalId", ${fragment(PROVIDER_COLUMNS)}
-        from signal_provider sp join provider p on p.id = sp.provider_id
-        where sp.signal_id = any(${signalIds}::uuid[]) and ${providerVisibleSql(viewer, 'p.id')} order by p.name, p.id`,
+    const rows = await asOrganisation(context, (em) =>
+      run<ProviderRow & { signalId: string }>(
+        em,
+        sqlf`select sp.signal_id as "signalId", ${fragment(PROVIDER_COLUMNS)}
+          from signal_provider sp join provider p on p.id = sp.provider_id
+          where sp.signal_id = any(${signalIds}::uuid[]) and ${providerVisibleSql(viewer, 'p.id')} order by p.name, p.id`,
+      ),
     );
     return groupBy(signalIds, rows, (row) => row.signalId, ({ signalId: _signalId, ...provider }) => provider);
   });
@@ -61,19 +65,18 @@ export function relatedSignals(context: RequestContext): DataLoader<string, Sign
 function createRelatedSignals(context: RequestContext): DataLoader<string, SignalRow[]> {
   return new DataLoader(async (signalIds) => {
     const viewer = requireViewer(context);
-    const rows = await run<SignalRow & { forSignalId: string }>(
-      context.em,
+    const rows = await asOrganisation(context, (em) => run<SignalRow & { forSignalId: string }>(
+      em,
       sqlf`select origin.id as "forSignalId", ${signalColumns('s', context.now())}
         from signal origin join signal s on s.subject_pseudonym = origin.subject_pseudonym and s.id <> origin.id
         where origin.id = any(${signalIds}::uuid[]) and origin.subject_pseudonym is not null and ${signalVisibleSql(viewer, 's')}
         order by s.received_at desc, s.id`,
-    );
+    ));
     if (rows.length > 0) {
       context.audit.record({
         operation: 'signal.relatedSignals',
         resourceType: 'Signal',
-        resourceIds: [...new Set(rows.map((row) => row.id))],
-        ownerOrganisations: rows.map((row) => row.sourceCode),
+        resources: rows.map((row) => ({ id: row.id, owners: [row.sourceCode] })),
       });
     }
     return groupBy(signalIds, rows, (row) => row.forSignalId, ({ forSignalId: _forSignalId, ...signal }) => signal);

@@ -1,18 +1,14 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { ConflictResolution } from './visit.enums.js';
 import { VisitEntity } from './visit.entity.js';
 
 /**
- * Two visits to a shared provider within the margin of each other. One row per pair (a < b) while open; once
- * resolved it stays as history, and a new row opens if the pair conflicts again later. Scope and gap are derived
- * when read, so they are always current.
+ * Two visits to a shared provider within the margin of each other: exactly one row per pair (a < b), open or
+ * resolved. When the pair conflicts again after a resolution the same row reopens (see visit_record_conflicts);
+ * the visits' history keeps what happened before. Scope and gap are derived when read, so they are always current.
  */
 @Entity({ tableName: 'visit_conflict' })
-@Index({
-  name: 'visit_conflict_open_pair',
-  expression: 'create unique index visit_conflict_open_pair on visit_conflict (visit_a_id, visit_b_id) where resolution is null',
-})
-@Index({ name: 'visit_conflict_visit_a_index', properties: ['visitA'] })
+@Unique({ name: 'visit_conflict_pair', properties: ['visitA', 'visitB'] })
 @Index({ name: 'visit_conflict_visit_b_index', properties: ['visitB'] })
 export class VisitConflictEntity {
   @PrimaryKey({ type: 'uuid' })
@@ -41,4 +37,11 @@ export class VisitConflictEntity {
 
   @Property({ type: 'text', nullable: true })
   justification?: string | null;
+
+  /**
+   * How far apart (seconds between planning windows) the visits were when the conflict was acknowledged: a move
+   * that keeps them at least this far apart keeps the acknowledgement, a move that brings them closer reopens it.
+   */
+  @Property({ type: 'double', nullable: true })
+  acknowledgedGapSeconds?: number | null;
 }

@@ -95,8 +95,7 @@ export async function coordinateVisits(
     context.audit.record({
       operation: 'coordinateVisits',
       resourceType: 'Visit',
-      resourceIds: [lead.id, ...ids],
-      ownerOrganisations: [...owners(lead), ...others.flatMap(owners)],
+      resources: [lead, ...others].map((visit) => ({ id: visit.id, owners: owners(visit) })),
       details: { merged: own.map((visit) => visit.id), proposals: proposalIds },
     });
   });
@@ -145,8 +144,11 @@ export async function respondToCoordination(
     context.audit.record({
       operation: 'respondToCoordination',
       resourceType: 'CoordinationProposal',
-      resourceIds: [proposal.id, proposal.leadVisitId, proposal.visitId],
-      ownerOrganisations: [proposal.fromCode, proposal.toCode],
+      resources: [
+        { id: proposal.id, owners: [proposal.fromCode, proposal.toCode] },
+        { id: proposal.leadVisitId, owners: [proposal.fromCode] },
+        { id: proposal.visitId, owners: [proposal.toCode] },
+      ],
       details: { accepted: input.accept },
     });
   });
@@ -253,8 +255,7 @@ export async function listProposals(
   context.audit.record({
     operation: 'coordinationProposals',
     resourceType: 'CoordinationProposal',
-    resourceIds: rows.map((row) => row.id),
-    ownerOrganisations: rows.flatMap((row) => [row.fromCode, row.toCode]),
+    resources: rows.map((row) => ({ id: row.id, owners: [row.fromCode, row.toCode] })),
   });
   return rows;
 }
@@ -285,8 +286,7 @@ export async function acknowledgeConflict(
     context.audit.record({
       operation: 'acknowledgeConflict',
       resourceType: 'Visit',
-      resourceIds: [visit.id, other.id],
-      ownerOrganisations: [...owners(visit), ...owners(other)],
+      resources: [visit, other].map((each) => ({ id: each.id, owners: owners(each) })),
     });
   });
   forgetVisits(context);

@@ -49,8 +49,7 @@ export async function planVisit(context: RequestContext, input: PlanFields): Pro
     context.audit.record({
       operation: 'planVisit',
       resourceType: RESOURCE,
-      resourceIds: [id],
-      ownerOrganisations: [viewer.organisation],
+      resources: [{ id, owners: [viewer.organisation] }],
       details: { conflicts: conflicting.length, providers: draft.providerIds },
     });
   });
@@ -136,8 +135,7 @@ export async function rescheduleVisit(context: RequestContext, input: Reschedule
     context.audit.record({
       operation: 'rescheduleVisit',
       resourceType: RESOURCE,
-      resourceIds: [visit.id],
-      ownerOrganisations: owners(visit),
+      resources: [{ id: visit.id, owners: owners(visit) }],
       details: { conflicts: conflicting.length },
     });
   });
@@ -164,7 +162,7 @@ export async function cancelVisit(context: RequestContext, input: { visitId: str
     await resolveConflicts(context, em, [visit.id], 'CANCELLED');
     await withdrawProposals(em, [visit.id], context.now());
     await addHistory(context, em, [{ visitId: visit.id, action: VisitAction.CANCELLED, reason }]);
-    context.audit.record({ operation: 'cancelVisit', resourceType: RESOURCE, resourceIds: [visit.id], ownerOrganisations: owners(visit) });
+    context.audit.record({ operation: 'cancelVisit', resourceType: RESOURCE, resources: [{ id: visit.id, owners: owners(visit) }] });
   });
   forgetVisits(context);
   return visit.id;
@@ -185,7 +183,7 @@ export async function completeVisit(context: RequestContext, input: { visitId: s
     await run(em, sqlf`update visit set status = ${VisitStatus.COMPLETED}, updated_at = ${context.now()} where id = ${visit.id}`);
     await withdrawProposals(em, [visit.id], context.now());
     await addHistory(context, em, [{ visitId: visit.id, action: VisitAction.COMPLETED }]);
-    context.audit.record({ operation: 'completeVisit', resourceType: RESOURCE, resourceIds: [visit.id], ownerOrganisations: owners(visit) });
+    context.audit.record({ operation: 'completeVisit', resourceType: RESOURCE, resources: [{ id: visit.id, owners: owners(visit) }] });
   });
   forgetVisits(context);
   return visit.id;

@@ -24,14 +24,13 @@ export async function getVisit(context: RequestContext, id: string): Promise<Vis
   requireAction(viewer, 'visit.read');
   const visit = isUuid(id) ? await visitById(context).load(id) : undefined;
   if (!visit) {
-    context.audit.record({ operation: 'visit', resourceType: RESOURCE, resourceIds: [id.slice(0, 64)], outcome: 'NOT_FOUND' });
+    context.audit.record({ operation: 'visit', resourceType: RESOURCE, resources: [{ id: id.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('visit', id.slice(0, 64));
   }
   context.audit.record({
     operation: 'visit',
     resourceType: RESOURCE,
-    resourceIds: [visit.id],
-    ownerOrganisations: owners(visit),
+    resources: [{ id: visit.id, owners: owners(visit) }],
     details: { view: visit.detail ? 'detail' : 'planning' },
   });
   return visit;
@@ -71,8 +70,7 @@ export async function listVisits(
   context.audit.record({
     operation: 'visits',
     resourceType: RESOURCE,
-    resourceIds: shown.map((row) => row.id),
-    ownerOrganisations: shown.flatMap(owners),
+    resources: shown.map((row) => ({ id: row.id, owners: owners(row) })),
   });
   return toPage(rows, limit, cursor !== undefined, (row) => row, (row) => [row.windowStart, row.id], async () => {
     const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from visit v ${visitJoins(viewer)} where ${where}`);
@@ -163,8 +161,7 @@ export async function checkVisitConflicts(
   context.audit.record({
     operation: 'visitConflicts',
     resourceType: RESOURCE,
-    resourceIds: rows.map((row) => row.id),
-    ownerOrganisations: rows.flatMap(owners),
+    resources: rows.map((row) => ({ id: row.id, owners: owners(row) })),
     details: { providers: providerIds },
   });
   return rows.map((row) => ({
@@ -199,7 +196,7 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   if (!Number.isInteger(period) || period < 1 || period > 366) throw new BadUserInputError('days', 'days must be between 1 and 366.');
   const provider = await findVisibleProvider(context.em, viewer, providerId);
   if (!provider) {
-    context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resourceIds: [providerId.slice(0, 64)], outcome: 'NOT_FOUND' });
+    context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resources: [{ id: providerId.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('provider', providerId.slice(0, 64));
   }
   const now = context.now().getTime();
@@ -214,7 +211,7 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   for (const row of rows) {
     for (const code of new Set([row.leadCode, ...row.participants])) counts.set(code, (counts.get(code) ?? 0) + 1);
   }
-  context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resourceIds: [provider.id], ownerOrganisations: [provider.registeredBy] });
+  context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resources: [{ id: provider.id, owners: [provider.registeredBy] }] });
   return {
     provider,
     days: period,

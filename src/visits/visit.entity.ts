@@ -12,6 +12,10 @@ import { VisitKind, VisitStatus } from './visit.enums.js';
 @Index({ name: 'visit_time_window_index', expression: 'create index visit_time_window_index on visit using gist (time_window)' })
 @Index({ name: 'visit_lead_organisation_index', properties: ['leadOrganisation', 'status'] })
 @Index({ name: 'visit_participants_index', expression: 'create index visit_participants_index on visit using gin (participants)' })
+@Index({
+  name: 'visit_merged_into_index',
+  expression: 'create index visit_merged_into_index on visit (merged_into) where merged_into is not null',
+})
 export class VisitEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

@@ -85,8 +85,7 @@ function createConflictsOfVisit(context: RequestContext): DataLoader<string, Con
       context.audit.record({
         operation: 'visit.conflicts',
         resourceType: 'Visit',
-        resourceIds: [...new Set(rows.map((row) => row.id))],
-        ownerOrganisations: rows.flatMap((row) => [row.leadCode, ...row.participantCodes]),
+        resources: rows.map((row) => ({ id: row.id, owners: [row.leadCode, ...row.participantCodes] })),
       });
     }
     return groupBy(visitIds, rows, (row) => row.forVisitId, (row) => ({

@@ -117,7 +117,7 @@ describe('audit log', () => {
             : client.request(PROVIDER, { id: index % 2 ? providerId : randomUUID() });
         }),
       );
-      const report = await verifyAuditLog(t.app.orm.em.fork());
+      const report = await verifyAuditLog(await t.ownerEm());
       expect(report.problems).toEqual([]);
       const [{ count }] = await t.sql('select count(*)::int as count from audit_event');
       expect(report.events).toBe(count);
@@ -127,31 +127,33 @@ describe('audit log', () => {
     it('detects a row altered, removed, or removed at the end of a chain, with superuser rights', async () => {
       const [victim] = await t.sql<{ id: string; shard: number }>(`select id, shard from audit_event where outcome = 'NOT_FOUND' order by id limit 1`);
       await tamper(t, `update audit_event set outcome = 'SUCCESS' where id = ${victim!.id}`);
-      let report = await verifyAuditLog(t.app.orm.em.fork());
+      let report = await verifyAuditLog(await t.ownerEm());
       expect(report.problems).toEqual([expect.stringContaining(`audit event ${victim!.id}`)]);
       expect(report.problems[0]).toMatch(/content was changed/);
 
       await tamper(t, `update audit_event set outcome = 'NOT_FOUND' where id = ${victim!.id}`);
-      expect((await verifyAuditLog(t.app.orm.em.fork())).problems).toEqual([]);
+      expect((await verifyAuditLog(await t.ownerEm())).problems).toEqual([]);
 
       const [middle] = await t.sql<{ id: string; shard: number }>(
         `select id, shard from audit_event e where chain_seq > 1 and exists (select 1 from audit_event n where n.shard = e.shard and n.chain_seq = e.chain_seq + 1) limit 1`,
       );
       await tamper(t, `delete from audit_event where id = ${middle!.id}`);
-      report = await verifyAuditLog(t.app.orm.em.fork());
+      report = await verifyAuditLog(await t.ownerEm());
       expect(report.problems.join('\n')).toMatch(new RegExp(`chain ${middle!.shard}: position \\d+ is missing`));
 
       const [last] = await t.sql<{ id: string; shard: number }>(
         `select e.id, e.shard from audit_event e join audit_chain_head h on h.shard = e.shard and h.seq = e.chain_seq where e.shard <> ${middle!.shard} limit 1`,
       );
       await tamper(t, `delete from audit_event where id = ${last!.id}`);
-      report = await verifyAuditLog(t.app.orm.em.fork());
+      report = await verifyAuditLog(await t.ownerEm());
       expect(report.problems.join('\n')).toMatch(new RegExp(`chain ${last!.shard}: the head is at position`));
     });
 
     it('npm run audit:verify exits non-zero and names the tampered row', async () => {
       const run = promisify(execFile);
-      const failure = await run('npm', ['run', '-s', 'audit:verify'], { env: { ...process.env, DATABASE_URL: t.databaseUrl, NODE_ENV: 'development' } }).catch(
+      const failure = await run('npm', ['run', '-s', 'audit:verify'], {
+        env: { ...process.env, DATABASE_URL: t.databaseUrl, DATABASE_OWNER_URL: t.ownerUrl, NODE_ENV: 'development' },
+      }).catch(
         (error: { code: number; stdout: string }) => error,
       );
       expect((failure as { code: number }).code).toBe(1);

@@ -42,6 +42,7 @@ function audit(operation: string, ids: string[]): AuditContent {
     resourceIds: ids,
     ownerOrganisations: ['IGJ'],
     outcome: 'SUCCESS',
+    resourceOwners: null,
     details: null,
   };
 }

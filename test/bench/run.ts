@@ -6,13 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
-import { MIGRATIONS } from '../../migrations/index.js';
 import { buildApp } from '../../src/app.js';
-import { ENTITIES } from '../../src/modules.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { freePort } from '../../src/platform/database/embedded.js';
-import { migrateToHead } from '../../src/platform/database/migrate.js';
-import { createOrm } from '../../src/platform/database/orm.js';
+import { migrateAsOwner } from '../../src/platform/database/migrate.js';
 import { startScratchDatabase } from '../../src/platform/database/scratch.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { load, median } from './load.js';
@@ -56,10 +53,9 @@ try {
   const igj = await token('IGJ', ['PLANNER', 'COORDINATOR', 'INSPECTOR']);
   const nza = await token('NZA', ['INTEGRATION']);
 
-  const orm = await createOrm({ url: database.url, entities: ENTITIES, migrations: MIGRATIONS, logger, poolSize: 4 });
-  await migrateToHead(orm, logger);
-  await orm.close();
-  const db = new pg.Client({ connectionString: database.url });
+  await migrateAsOwner(database.urls.owner, logger);
+  // Set-up data goes in as the owner (fast, no audit); the API and the bare handler run as the application role.
+  const db = new pg.Client({ connectionString: database.urls.owner });
   await db.connect();
 
   log('loading providers and a planning with conflicts');
@@ -83,7 +79,7 @@ try {
   const env = {
     ...process.env,
     NODE_ENV: 'production',
-    DATABASE_URL: database.url,
+    DATABASE_URL: database.urls.app,
     TRUSTED_ISSUERS_FILE: path.join(dir, 'issuers.json'),
     PSEUDONYM_KEY_FILE: path.join(dir, 'pseudonym-key'),
     DATABASE_POOL_SIZE: '10',
@@ -112,8 +108,8 @@ try {
   log('P3: statements per visits page');
   {
     const app = await buildApp({
-      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }),
-      databaseUrl: database.url,
+      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.urls.app }),
+      databaseUrl: database.urls.app,
       logger,
       issuers: JSON.parse(readFileSync(path.join(dir, 'issuers.json'), 'utf8')),
       pseudonymKey: randomBytes(32),
@@ -199,7 +195,7 @@ try {
 
   log('P6 (database only): visit_plan ÷ single-row INSERT, 8 connections');
   {
-    const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+    const pool = new pg.Pool({ connectionString: database.urls.app, max: 8 });
     const rate = async (statement: (i: number) => Promise<unknown>) => {
       const deadline = Date.now() + SECONDS * 1000;
       let count = 0;

@@ -130,7 +130,13 @@ describe('production mode', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
-      env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://unused@localhost/unused', TRUSTED_ISSUERS_FILE: 'package.json', PSEUDONYM_KEY_FILE: 'package.json' },
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://unused@localhost/unused',
+        TRUSTED_ISSUERS_FILE: 'package.json',
+        PSEUDONYM_KEY_FILE: 'package.json',
+        AUDIT_KEY_FILE: 'package.json',
+      },
     });
   });
   afterAll(async () => t?.close());

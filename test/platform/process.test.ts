@@ -42,7 +42,10 @@ describe('the server process', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    server = spawn(process.execPath, ['dist/src/main.js'], { env: { ...env(), PORT: String(port), DATABASE_URL: await createTestDatabase() } });
+    const database = await createTestDatabase();
+    server = spawn(process.execPath, ['dist/src/main.js'], {
+      env: { ...env(), PORT: String(port), DATABASE_URL: database.appUrl, DATABASE_OWNER_URL: database.ownerUrl },
+    });
     server.stdout!.on('data', (chunk) => (output += chunk));
     server.stderr!.on('data', (chunk) => (output += chunk));
     for (let attempt = 0; attempt < 100; attempt++) {

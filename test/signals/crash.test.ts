@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/platform/database/embedded.js';
-import { createTestDatabase } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-app.js';
 
 const SUBMIT = `mutation($input: [SubmitSignalInput!]!) { submitSignals(input: $input) { results { externalId outcome signal { id } } } }`;
 const BATCH = 250;
@@ -18,7 +18,7 @@ const BATCHES = 10;
  */
 describe('crash safety of signal ingestion', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-crash-'));
-  let databaseUrl: string;
+  let database: TestDatabase;
   let server: ChildProcess | undefined;
   let port: number;
   let token: string;
@@ -28,7 +28,9 @@ describe('crash safety of signal ingestion', () => {
 
   async function start(): Promise<void> {
     port = await freePort();
-    server = spawn(process.execPath, ['dist/src/main.js'], { env: { ...env(), PORT: String(port), DATABASE_URL: databaseUrl } });
+    server = spawn(process.execPath, ['dist/src/main.js'], {
+      env: { ...env(), PORT: String(port), DATABASE_URL: database.appUrl, DATABASE_OWNER_URL: database.ownerUrl },
+    });
     server.stdout!.on('data', (chunk) => (output += chunk));
     server.stderr!.on('data', (chunk) => (output += chunk));
     for (let attempt = 0; attempt < 150; attempt++) {
@@ -61,7 +63,7 @@ describe('crash safety of signal ingestion', () => {
   };
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase();
+    database = await createTestDatabase();
     await start();
     token = spawnSync(process.execPath, ['dist/src/cli/token.js', '--org', 'NZA', '--roles', 'INTEGRATION'], { env: env(), encoding: 'utf8' }).stdout.trim();
   });
@@ -89,7 +91,7 @@ describe('crash safety of signal ingestion', () => {
     expect(acknowledged.size).toBeGreaterThanOrEqual(4 * BATCH);
 
     await start();
-    const db = new pg.Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: database.adminUrl });
     await db.connect();
     try {
       const stored = await db.query<{ external_id: string; id: string; routings: number; outbox: number }>(

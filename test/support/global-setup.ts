@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from '../../src/modules.js';
-import { migrateToHead } from '../../src/platform/database/migrate.js';
-import { createOrm } from '../../src/platform/database/orm.js';
+import { migrateAsOwner } from '../../src/platform/database/migrate.js';
 import { startScratchDatabase } from '../../src/platform/database/scratch.js';
-import { sql } from '../../src/platform/database/sql.js';
 import { createLogger } from '../../src/platform/logging.js';
+import pg from 'pg';
 
 export const TEMPLATE_DATABASE = 'samenloop_template';
 
@@ -15,13 +12,18 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser URL of the test cluster's `postgres` database. */
     adminUrl: string;
+    /** The template database as the schema owner and as the application role. */
+    ownerUrl: string;
+    appUrl: string;
     templateDatabase: string;
   }
 }
 
 /**
- * One real PostgreSQL for the whole run. The template database is migrated once with the real migrations;
- * each test file then gets its own copy (CREATE DATABASE … TEMPLATE), so files run in parallel, isolated.
+ * One real PostgreSQL for the whole run, with the two roles the service uses (docs/configuration.md). The
+ * template database is migrated once, as the schema owner, with the real migrations; each test file then gets its
+ * own copy (CREATE DATABASE … TEMPLATE), so files run in parallel, isolated, and the app connects as the
+ * application role exactly as in production.
  */
 export default async function setup(project: TestProject) {
   // Some tests start the built server (dist/) as a new user would; make sure it is current.
@@ -33,14 +35,15 @@ export default async function setup(project: TestProject) {
     full_page_writes: 'off',
     max_connections: '300',
   });
-  const orm = await createOrm({ url: database.url, entities: ENTITIES, migrations: MIGRATIONS, logger, poolSize: 2 });
-  await migrateToHead(orm, logger);
-  await sql(orm.em.fork(), 'checkpoint');
-  await orm.close();
+  await migrateAsOwner(database.urls.owner, logger);
+  const admin = new pg.Client({ connectionString: database.adminUrl });
+  await admin.connect();
+  await admin.query('checkpoint');
+  await admin.end();
 
-  const admin = new URL(database.url);
-  admin.pathname = '/postgres';
-  project.provide('adminUrl', admin.toString());
+  project.provide('adminUrl', database.adminUrl);
+  project.provide('ownerUrl', database.urls.owner);
+  project.provide('appUrl', database.urls.app);
   project.provide('templateDatabase', TEMPLATE_DATABASE);
   return async () => {
     await database.stop();

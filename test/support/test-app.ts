@@ -9,7 +9,11 @@ import { NATIONAL_ORGANISATIONS } from '../../src/access/organisations.js';
 import type { TrustedIssuer } from '../../src/access/issuers.js';
 import { Role } from '../../src/access/roles.js';
 import { buildApp, type App } from '../../src/app.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from '../../src/modules.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
+import { createOrm, type Orm } from '../../src/platform/database/orm.js';
 import { createLogger, type Logger } from '../../src/platform/logging.js';
 
 export { Role };
@@ -125,31 +129,48 @@ export interface TestApp {
   config: Config;
   clock: TestClock;
   issuer: TestIssuer;
+  /** The test database as the application role (what the app connects as) and as the schema owner. */
   databaseUrl: string;
+  ownerUrl: string;
   logger: Logger;
   as(org: string, roles: readonly Role[], sub?: string): Promise<GraphQLClient>;
   withToken(token: string): GraphQLClient;
   anonymous(): GraphQLClient;
-  /** Runs SQL directly against the test database (superuser), for set-up and for checking what was stored. */
+  /** Runs SQL directly against the test database as superuser, for set-up and for checking what was stored. */
   sql<Row = Record<string, any>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** An EntityManager connected as the schema owner (what the audit verifier uses), closed with the app. */
+  ownerEm(): Promise<EntityManager>;
   close(): Promise<void>;
 }
 
 let databases = 0;
 
+export interface TestDatabase {
+  name: string;
+  /** The application role: what the service connects as. */
+  appUrl: string;
+  /** The schema owner: what migrations and the audit verifier connect as. */
+  ownerUrl: string;
+  /** The cluster's superuser, for set-up and for looking at what was stored. */
+  adminUrl: string;
+}
+
 /** A fresh database, copied from the migrated template, for one test file. */
-export async function createTestDatabase(): Promise<string> {
+export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: inject('adminUrl') });
   await admin.connect();
   const name = `test_${process.pid}_${++databases}_${randomBytes(3).toString('hex')}`;
   try {
-    await admin.query(`create database "${name}" template "${inject('templateDatabase')}"`);
+    await admin.query(`create database "${name}" template "${inject('templateDatabase')}" owner samenloop_owner`);
   } finally {
     await admin.end();
   }
-  const url = new URL(inject('adminUrl'));
-  url.pathname = `/${name}`;
-  return url.toString();
+  const withName = (base: string) => {
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  return { name, appUrl: withName(inject('appUrl')), ownerUrl: withName(inject('ownerUrl')), adminUrl: withName(inject('adminUrl')) };
 }
 
 export interface TestAppOptions {
@@ -157,29 +178,34 @@ export interface TestAppOptions {
   issuers?: (issuer: TestIssuer) => TrustedIssuer[];
   clock?: TestClock;
   logger?: Logger;
+  /** Runs as superuser on the fresh database before the app connects (e.g. to change its defaults). */
+  prepareDatabase?: (database: TestDatabase) => Promise<void>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase();
+  const database = await createTestDatabase();
+  if (options.prepareDatabase) await options.prepareDatabase(database);
   const issuer = await TestIssuer.create();
   const clock = options.clock ?? new TestClock(new Date().toISOString());
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_POOL_SIZE: '6', ...options.env });
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const app = await buildApp({
     config,
-    databaseUrl,
+    databaseUrl: database.appUrl,
     logger,
     issuers: options.issuers ? options.issuers(issuer) : [issuer.trusted()],
     pseudonymKey: randomBytes(32),
     clock: clock.now,
   });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
+  let owner: Promise<Orm> | undefined;
   return {
     app,
     config,
     clock,
     issuer,
-    databaseUrl,
+    databaseUrl: database.appUrl,
+    ownerUrl: database.ownerUrl,
     logger,
     async as(org, roles, sub) {
       return new GraphQLClient(app, await issuer.token(org, roles, { sub }, Math.floor(clock.now().getTime() / 1000)));
@@ -189,9 +215,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async sql<Row>(text: string, params: unknown[] = []) {
       return (await pool.query(text, params)).rows as Row[];
     },
+    async ownerEm() {
+      owner ??= createOrm({ url: database.ownerUrl, entities: ENTITIES, migrations: MIGRATIONS, logger, poolSize: 2 });
+      return (await owner).em.fork();
+    },
     async close() {
       await app.close();
       await pool.end();
+      if (owner) await (await owner).close();
     },
   };
 }

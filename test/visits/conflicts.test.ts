@@ -41,12 +41,14 @@ describe('visit conflicts', () => {
     expect(second.conflicts).toEqual([expect.objectContaining({ visit: expect.objectContaining({ id: first.visit.id }), scope: 'SAME_ORGANISATION' })]);
   });
 
-  it('holds when the gap is just under the margin, not when it equals the margin', async () => {
-    // First window: day 0, 09:00–17:00. Gap to the second = its start − 17:00 on day 0.
+  it('holds when the gap is just under the margin, not when it equals the margin (28 calendar days, Dutch time)', async () => {
+    // First window: 1 March 2027, 09:00–17:00 UTC, ending at 18:00 CET. The margin is 28 calendar days in Dutch
+    // time: the clocks go forward on 28 March, so it ends at 18:00 CEST on 29 March, which is 16:00 UTC — an hour
+    // short of 28 × 24 h.
     const first = await plan(igj, { providerIds: [provider], start: dayAt(base, 0), end: dayAt(base, 0, 17) });
-    const justInside = await plan(nza, { providerIds: [provider], start: new Date(dayAt(base, 28, 17).getTime() - 60_000) });
+    const justInside = await plan(nza, { providerIds: [provider], start: new Date(dayAt(base, 28, 16).getTime() - 60_000) });
     expect(justInside.conflicts.map((conflict) => [conflict.visit.id, conflict.gapDays])).toEqual([[first.visit.id, 27]]);
-    const atMargin = await plan(nza, { providerIds: [provider], start: dayAt(base, 28, 17) });
+    const atMargin = await plan(nza, { providerIds: [provider], start: dayAt(base, 28, 16) });
     expect(atMargin.conflicts.map((conflict) => conflict.visit.id)).toEqual([justInside.visit.id]);
     const before = await plan(nza, { providerIds: [provider], start: dayAt(base, -28, 8), end: dayAt(base, -28, 9) });
     expect(before.conflicts.map((conflict) => conflict.visit.id)).not.toContain(first.visit.id);

@@ -6,7 +6,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import type { Logger } from '../logging.js';
 
 /**
@@ -21,13 +20,13 @@ import type { Logger } from '../logging.js';
  * shared directory.
  */
 export interface EmbeddedDatabase {
-  url: string;
+  /** The superuser's URL of the cluster's `postgres` database: for provisioning roles and databases only. */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
   dataDir: string;
-  database: string;
   logger: Logger;
   /** Extra `postgres -c` settings, e.g. for tests. */
   settings?: Record<string, string>;
@@ -57,7 +56,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   if (running?.owned) {
     // Another process of ours (the server, or a maintenance command) runs this cluster: share it.
     logger.info({ port: running.port }, 'using the embedded PostgreSQL that is already running');
-    return { url: databaseUrl(password, running.port, options.database), stop: async () => {} };
+    return { adminUrl: databaseUrl(password, running.port, 'postgres'), stop: async () => {} };
   }
   if (running) stopOrphanedServer(running, clusterDir, logger);
 
@@ -78,9 +77,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
 
-  await createDatabaseIfMissing(databaseUrl(password, port, 'postgres'), options.database);
   return {
-    url: databaseUrl(password, port, options.database),
+    adminUrl: databaseUrl(password, port, 'postgres'),
     async stop() {
       process.removeListener('exit', stopOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -234,17 +232,6 @@ function startServer(
       reject(new Error(`PostgreSQL stopped while starting (exit ${code ?? signal}) in ${clusterDir}:\n${log.trim()}`)),
     );
   });
-}
-
-async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (!exists.rowCount) await client.query(`create database "${database.replace(/"/g, '""')}"`);
-  } finally {
-    await client.end();
-  }
 }
 
 interface RunningServer {

@@ -1,5 +1,6 @@
+import { MIGRATIONS } from '../../../migrations/index.js';
 import type { Logger } from '../logging.js';
-import type { Orm } from './orm.js';
+import { createOrm, type Orm } from './orm.js';
 
 /** Applies pending migrations, all in one transaction: either the schema reaches head or nothing changes. */
 export async function migrateToHead(orm: Orm, logger: Logger): Promise<string[]> {
@@ -9,4 +10,14 @@ export async function migrateToHead(orm: Orm, logger: Logger): Promise<string[]>
   logger.info({ migrations: pending.map((migration) => migration.name) }, `applying ${pending.length} database migrations`);
   const applied = await migrator.up();
   return applied.map((migration) => migration.name);
+}
+
+/** Connects as the schema owner just long enough to bring the schema to head. */
+export async function migrateAsOwner(ownerUrl: string, logger: Logger): Promise<string[]> {
+  const orm = await createOrm({ url: ownerUrl, entities: [], migrations: MIGRATIONS, logger, poolSize: 1 });
+  try {
+    return await migrateToHead(orm, logger);
+  } finally {
+    await orm.close();
+  }
 }

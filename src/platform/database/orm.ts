@@ -19,6 +19,11 @@ export interface OrmOptions {
   poolSize?: number;
   /** Only the migration generator writes the snapshot; running migrations must never touch the repository. */
   snapshot?: boolean;
+  /**
+   * Set on every connection, so that one slow statement or a forgotten open transaction cannot hold locks for
+   * ever. Migrations run without them.
+   */
+  timeouts?: { statementMs: number; idleInTransactionMs: number };
 }
 
 /**
@@ -36,6 +41,14 @@ export function ormConfig(options: OrmOptions): Options {
     dataloader: DataloaderType.ALL,
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: options.poolSize ?? 10 },
+    driverOptions: options.timeouts
+      ? {
+          connection: {
+            statement_timeout: options.timeouts.statementMs,
+            idle_in_transaction_session_timeout: options.timeouts.idleInTransactionMs,
+          },
+        }
+      : {},
     debug: false,
     loggerFactory: (loggerOptions: LoggerOptions) => new PinoOrmLogger(loggerOptions, logger),
     migrations: {
