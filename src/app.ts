@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { accessGatePlugin } from './access/access-plugin.js';
 import { Authenticator, type Clock } from './access/authenticate.js';
 import type { TrustedIssuer } from './access/issuers.js';
-import { AuditTrail, AuditWriter } from './audit/index.js';
+import { AuditCheckpointer, AuditTrail, AuditWriter } from './audit/index.js';
 import { auditPlugin } from './audit/audit-plugin.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { ENTITIES } from './modules.js';
@@ -28,15 +28,22 @@ export interface AppOptions {
   issuers: TrustedIssuer[];
   /** Key for BSN pseudonyms. */
   pseudonymKey: Buffer;
+  /** Key that signs the audit checkpoints (AUDIT_KEY_FILE). */
+  auditKey: Buffer;
   clock?: Clock;
   /** Development only: ready-made tokens offered on the GraphiQL page. */
   demoPersonas?: () => Promise<DemoPersona[]>;
 }
 
+/** How often the chain heads are signed and written outside the database (see audit/checkpoint.ts). */
+export const AUDIT_CHECKPOINT_INTERVAL_MS = 60_000;
+
 export interface App {
   http: FastifyInstance;
   orm: Orm;
   metrics: Metrics;
+  /** Signs and writes the current audit chain heads now (it also happens every minute and on close). */
+  auditCheckpoint: AuditCheckpointer;
   /** Stops accepting requests, lets in-flight ones finish, writes pending audit events, closes the pool. */
   close(): Promise<void>;
 }
@@ -68,6 +75,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     onRejected: (reason, issuer) => logger.info({ reason, issuer }, 'access token rejected'),
   });
   const auditWriter = new AuditWriter(() => orm.em.fork());
+  const checkpointer = new AuditCheckpointer({ key: options.auditKey, directory: config.auditCheckpointDir, forkEm: () => orm.em.fork() });
+  const checkpointing = setInterval(() => {
+    checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'audit checkpoint could not be written'));
+  }, AUDIT_CHECKPOINT_INTERVAL_MS);
+  checkpointing.unref();
   const withGraphiql = config.environment === 'development' && graphiqlAvailable();
   const personas: DemoPersona[] = withGraphiql && options.demoPersonas ? await options.demoPersonas() : [];
 
@@ -125,12 +137,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     http,
     orm,
     metrics,
+    auditCheckpoint: checkpointer,
     async close() {
       if (closed) return;
       closed = true;
       await http.close();
       await apollo.stop();
       await auditWriter.close();
+      clearInterval(checkpointing);
+      await checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'final audit checkpoint could not be written'));
       await orm.close();
     },
   };

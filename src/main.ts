@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadDevIssuer, type DevIssuer } from './access/dev-issuer.js';
 import { readTrustedIssuersFile, type TrustedIssuer } from './access/issuers.js';
 import { buildApp, pendingMigrations, type App } from './app.js';
@@ -10,10 +8,9 @@ import { demoTokens } from './demo/personas.js';
 import { loadConfig, type Config } from './platform/config.js';
 import type { DemoPersona } from './platform/http/graphiql.js';
 import { openDatabase, type OpenDatabase } from './platform/database/connect.js';
-import { readOrCreateSecret } from './platform/database/embedded.js';
 import { migrateAsOwner } from './platform/database/migrate.js';
 import { createLogger, type Logger } from './platform/logging.js';
-import { MIN_KEY_BYTES } from './signals/pseudonym.js';
+import { loadSecretKey } from './platform/secrets.js';
 
 /** Composition root: configuration → database → schema → server. */
 async function main(): Promise<void> {
@@ -42,8 +39,10 @@ async function main(): Promise<void> {
   }
 
   let pseudonymKey: Buffer;
+  let auditKey: Buffer;
   try {
-    pseudonymKey = loadPseudonymKey(config);
+    pseudonymKey = loadSecretKey({ file: config.pseudonymKeyFile, variable: 'PSEUDONYM_KEY_FILE', dataDir: config.dataDir, generatedName: 'pseudonym-key' });
+    auditKey = loadSecretKey({ file: config.auditKeyFile, variable: 'AUDIT_KEY_FILE', dataDir: config.dataDir, generatedName: 'audit-key' });
   } catch (error) {
     console.error(`Samenloop cannot start: ${(error as Error).message}`);
     process.exit(1);
@@ -88,6 +87,7 @@ async function main(): Promise<void> {
     logger,
     issuers,
     pseudonymKey,
+    auditKey,
     demoPersonas: async () => personas,
   });
   running.app = app;
@@ -103,16 +103,6 @@ async function main(): Promise<void> {
   await app.http.listen({ host: config.host, port: config.port });
   if (stopping) return;
   printWelcome(config, personas, logger);
-}
-
-/** The BSN pseudonym key: from PSEUDONYM_KEY_FILE, or generated once into the data directory in development. */
-function loadPseudonymKey(config: Config): Buffer {
-  if (!config.pseudonymKeyFile) return Buffer.from(readOrCreateSecret(path.join(config.dataDir, 'pseudonym-key'), 32));
-  const key = Buffer.from(readFileSync(config.pseudonymKeyFile, 'utf8').trim());
-  if (key.length < MIN_KEY_BYTES) {
-    throw new Error(`PSEUDONYM_KEY_FILE ${config.pseudonymKeyFile} holds ${key.length} bytes; the key must be at least ${MIN_KEY_BYTES}.`);
-  }
-  return key;
 }
 
 function printWelcome(config: Config, tokens: readonly DemoPersona[], logger: Logger): void {

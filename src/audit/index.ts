@@ -3,3 +3,4 @@ export { AuditResolver } from './audit.resolver.js';
 export { AuditTrail, type AuditEntry, type AuditOutcome } from './audit-trail.js';
 export { AuditWriter } from './audit-writer.js';
 export { verifyAuditLog, type VerificationReport } from './verify.js';
+export { AuditCheckpointer, verifyCheckpoints, type Checkpoint, type CheckpointReport } from './checkpoint.js';

@@ -8,5 +8,3 @@ import { createHmac } from 'node:crypto';
 export function pseudonymOf(key: Buffer, bsn: string): Buffer {
   return createHmac('sha256', key).update(`bsn:${bsn}`).digest();
 }
-
-export const MIN_KEY_BYTES = 32;

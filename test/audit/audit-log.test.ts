@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/verify.js';
@@ -152,7 +155,13 @@ describe('audit log', () => {
     it('npm run audit:verify exits non-zero and names the tampered row', async () => {
       const run = promisify(execFile);
       const failure = await run('npm', ['run', '-s', 'audit:verify'], {
-        env: { ...process.env, DATABASE_URL: t.databaseUrl, DATABASE_OWNER_URL: t.ownerUrl, NODE_ENV: 'development' },
+        env: {
+          ...process.env,
+          DATABASE_URL: t.databaseUrl,
+          DATABASE_OWNER_URL: t.ownerUrl,
+          NODE_ENV: 'development',
+          DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'samenloop-verify-')),
+        },
       }).catch(
         (error: { code: number; stdout: string }) => error,
       );

@@ -47,6 +47,7 @@ try {
     JSON.stringify([{ issuer: 'https://bench.example', jwksUri: `file://${dir}/jwks.json`, audience: 'samenloop', organisations: ['IGJ', 'NZA', 'OM', 'GM*'] }]),
   );
   writeFileSync(path.join(dir, 'pseudonym-key'), randomBytes(32).toString('hex'));
+  writeFileSync(path.join(dir, 'audit-key'), randomBytes(32).toString('hex'));
   const token = (org: string, roles: string[]) =>
     new SignJWT({ org, roles }).setProtectedHeader({ alg: 'ES256', kid: 'bench' }).setIssuer('https://bench.example')
       .setAudience('samenloop').setSubject(`bench-${org}`).setIssuedAt().setExpirationTime('6h').sign(privateKey);
@@ -82,6 +83,8 @@ try {
     DATABASE_URL: database.urls.app,
     TRUSTED_ISSUERS_FILE: path.join(dir, 'issuers.json'),
     PSEUDONYM_KEY_FILE: path.join(dir, 'pseudonym-key'),
+    AUDIT_KEY_FILE: path.join(dir, 'audit-key'),
+    AUDIT_CHECKPOINT_DIR: path.join(dir, 'audit-checkpoints'),
     DATABASE_POOL_SIZE: '10',
     HOST: '127.0.0.1',
   };
@@ -113,6 +116,7 @@ try {
       logger,
       issuers: JSON.parse(readFileSync(path.join(dir, 'issuers.json'), 'utf8')),
       pseudonymKey: randomBytes(32),
+      auditKey: randomBytes(32),
     });
     // Requests run one at a time, so the delta of the statement counter is exactly this request's statements.
     const statements = async () => (await app.metrics.sqlStatements.get()).values[0]?.value ?? 0;

@@ -132,6 +132,10 @@ export interface TestApp {
   /** The test database as the application role (what the app connects as) and as the schema owner. */
   databaseUrl: string;
   ownerUrl: string;
+  /** The test database as the cluster's superuser. */
+  adminUrl: string;
+  /** The key the app signs audit checkpoints with (written to config.auditCheckpointDir). */
+  auditKey: Buffer;
   logger: Logger;
   as(org: string, roles: readonly Role[], sub?: string): Promise<GraphQLClient>;
   withToken(token: string): GraphQLClient;
@@ -187,7 +191,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.prepareDatabase) await options.prepareDatabase(database);
   const issuer = await TestIssuer.create();
   const clock = options.clock ?? new TestClock(new Date().toISOString());
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_POOL_SIZE: '6', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_POOL_SIZE: '6',
+    AUDIT_CHECKPOINT_DIR: mkdtempSync(path.join(os.tmpdir(), 'samenloop-checkpoints-')),
+    ...options.env,
+  });
+  // Printable, like the keys the server generates: the same bytes come back when a test writes it to a key file.
+  const auditKey = Buffer.from(randomBytes(32).toString('base64url'));
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const app = await buildApp({
     config,
@@ -195,6 +206,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     issuers: options.issuers ? options.issuers(issuer) : [issuer.trusted()],
     pseudonymKey: randomBytes(32),
+    auditKey,
     clock: clock.now,
   });
   const pool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
@@ -206,6 +218,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     issuer,
     databaseUrl: database.appUrl,
     ownerUrl: database.ownerUrl,
+    adminUrl: database.adminUrl,
+    auditKey,
     logger,
     async as(org, roles, sub) {
       return new GraphQLClient(app, await issuer.token(org, roles, { sub }, Math.floor(clock.now().getTime() / 1000)));
