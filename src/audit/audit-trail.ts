@@ -62,6 +62,8 @@ function ownership(resources: readonly AuditResource[]): Pick<AuditContent, 'res
  */
 export class AuditTrail {
   private pending: AuditContent[] = [];
+  /** Reads recorded one record at a time (nested fields), gathered into one event per operation. */
+  private readonly gathered = new Map<string, { content: AuditContent; resources: AuditResource[] }>();
 
   constructor(
     private readonly viewer: Viewer | undefined,
@@ -84,6 +86,23 @@ export class AuditTrail {
       outcome: entry.outcome ?? 'SUCCESS',
       details: entry.details ?? null,
     });
+  }
+
+  /**
+   * A read of records through a nested field (one call per parent): all calls of one request for the same
+   * operation become one event, so a page of a thousand items gives one audit row, not a thousand.
+   */
+  recordRead(operation: string, resourceType: string, resources: readonly AuditResource[]): void {
+    if (!this.viewer || resources.length === 0) return;
+    const key = `${operation}|${resourceType}`;
+    const earlier = this.gathered.get(key);
+    if (earlier && this.pending.includes(earlier.content)) {
+      earlier.resources.push(...resources);
+      Object.assign(earlier.content, ownership(earlier.resources));
+      return;
+    }
+    this.record({ operation, resourceType, resources });
+    this.gathered.set(key, { content: this.pending.at(-1)!, resources: [...resources] });
   }
 
   /**

@@ -6,8 +6,9 @@ import { asOrganisation, requireViewer, type RequestContext } from '../request-c
 import type { AuditEvent, AuditEventFilter } from './audit.types.js';
 
 /**
- * The audit events an organisation's auditors may read: what its own people did, and what anyone did to its
- * data. Newest first.
+ * The audit events an organisation's auditors may read: what its own people did, in full, and what anyone did to
+ * its data — reduced to its own part: the ids of its own records, itself as owner, and no details (which may
+ * describe other organisations' records). Newest first.
  */
 export async function listAuditEvents(
   context: RequestContext,
@@ -33,16 +34,21 @@ export async function listAuditEvents(
   if (filter?.actorOrganisationCode) add('e.actor_organisation = ?', filter.actorOrganisationCode);
   if (filter?.resourceType) add('e.resource_type = ?', filter.resourceType);
   const where = conditions.join(' and ');
-  const rows = await asOrganisation(context, (em) => sql<AuditEvent>(
-    em,
-    `select e.id::text as id, ${isoTimestamp('e.occurred_at')} as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
-       e.actor_organisation as "actorOrganisationCode", e.actor_roles as "actorRoles", e.operation,
-       e.resource_type as "resourceType", e.resource_ids as "resourceIds",
-       e.owner_organisations as "ownerOrganisationCodes", e.outcome, e.details
-     from audit_event e where ${where} ${cursor ? 'and e.id < ?::bigint' : ''}
-     order by e.id desc limit ?`,
-    [...params, ...(cursor ?? []), limit + 1],
-  ));
+  const own = `e.actor_organisation = ?`;
+  const rows = await asOrganisation(context, (em) =>
+    sql<AuditEvent>(
+      em,
+      `select e.id::text as id, ${isoTimestamp('e.occurred_at')} as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
+         e.actor_organisation as "actorOrganisationCode", e.actor_roles as "actorRoles", e.operation, e.resource_type as "resourceType",
+         case when ${own} or e.resource_owners is null then e.resource_ids
+              else array(select jsonb_array_elements_text(e.resource_owners -> ?)) end as "resourceIds",
+         case when ${own} then e.owner_organisations else array[?]::text[] end as "ownerOrganisationCodes",
+         e.outcome, case when ${own} then e.details end as details
+       from audit_event e where ${where} ${cursor ? 'and e.id < ?::bigint' : ''}
+       order by e.id desc limit ?`,
+      [...Array<string>(5).fill(viewer.organisation), ...params, ...(cursor ?? []), limit + 1],
+    ),
+  );
   const shown = rows.slice(0, limit);
   context.audit.record({
     operation: 'auditEvents',

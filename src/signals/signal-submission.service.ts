@@ -153,13 +153,25 @@ export async function submitSignals(
           } else fail(item.index, conflict(item.draft.externalId));
         }
       }
+      const operation = inputs.length === 1 ? 'submitSignal' : 'submitSignals';
       const created = fresh.filter((item) => inserted.has(item.draft.externalId));
       if (created.length > 0) {
         context.audit.record({
-          operation: inputs.length === 1 ? 'submitSignal' : 'submitSignals',
+          operation,
           resourceType: 'Signal',
           resources: created.map((item) => ({ id: item.id, owners: [viewer.organisation, ...item.routings.map((routing) => routing.recipient)] })),
           details: { created: created.length, duplicates: fresh.length - created.length },
+        });
+      }
+      // A duplicate answers with the stored signal and its routings: that is a read of them, and audited as one.
+      const returned = new Set(results.filter((result) => result.outcome === SubmitOutcome.DUPLICATE).map((result) => result.signalId));
+      const duplicates = [...stored.values()].filter((match) => returned.has(match.id));
+      if (duplicates.length > 0) {
+        context.audit.record({
+          operation,
+          resourceType: 'Signal',
+          resources: duplicates.map((match) => ({ id: match.id, owners: [viewer.organisation, ...match.recipients] })),
+          details: { duplicates: duplicates.length },
         });
       }
     });
@@ -313,11 +325,12 @@ async function insertSignals(context: RequestContext, em: EntityManager, viewer:
 }
 
 async function storedSignals(em: EntityManager, viewer: Viewer, externalIds: readonly string[]) {
-  if (externalIds.length === 0) return new Map<string, { id: string; contentHash: Buffer }>();
-  const rows = await run<{ id: string; externalId: string; contentHash: Buffer }>(
+  if (externalIds.length === 0) return new Map<string, { id: string; contentHash: Buffer; recipients: string[] }>();
+  const rows = await run<{ id: string; externalId: string; contentHash: Buffer; recipients: string[] }>(
     em,
-    sqlf`select id, external_id as "externalId", content_hash as "contentHash" from signal
-      where source_organisation = ${viewer.organisation} and external_id = any(${externalIds}::text[])`,
+    sqlf`select s.id, s.external_id as "externalId", s.content_hash as "contentHash",
+        array(select r.recipient from signal_routing r where r.signal_id = s.id order by r.recipient) as recipients
+      from signal s where s.source_organisation = ${viewer.organisation} and s.external_id = any(${externalIds}::text[])`,
   );
   return new Map(rows.map((row) => [row.externalId, row]));
 }

@@ -12,7 +12,7 @@ import { decideRouting } from './routing-decision.service.js';
 import { SubmitOutcome } from './signal.enums.js';
 import { providersOfSignal, relatedSignals, routingsOfSignal, signalById } from './signal.loaders.js';
 import type { RoutingRow, SignalRow } from './signal.queries.js';
-import { getSignal, listSignals } from './signal-read.service.js';
+import { getSignal, listSignals, signalOwners } from './signal-read.service.js';
 import { submitSignal, submitSignals } from './signal-submission.service.js';
 import {
   DecideRoutingInput,
@@ -123,7 +123,8 @@ export class SubmitSignalResultResolver {
     if (!result.signalId) return null;
     const selections = info.fieldNodes.flatMap((node) => node.selectionSet?.selections ?? []);
     const onlyId = selections.every((selection) => selection.kind === Kind.FIELD && ['id', '__typename'].includes(selection.name.value));
-    return onlyId ? { id: result.signalId } : ((await signalById(context).load(result.signalId)) ?? null);
+    if (onlyId) return { id: result.signalId };
+    return auditedSignal(context, 'submitSignals.signal', result.signalId);
   }
 }
 
@@ -135,9 +136,17 @@ export class SignalRoutingResolver {
   }
 
   @FieldResolver(() => Signal, { nullable: true })
-  async signal(@Root() routing: RoutingRow, @Ctx() context: RequestContext): Promise<SignalRow | null> {
-    return (await signalById(context).load(routing.signalId)) ?? null;
+  signal(@Root() routing: RoutingRow, @Ctx() context: RequestContext): Promise<SignalRow | null> {
+    return auditedSignal(context, 'routing.signal', routing.signalId);
   }
+}
+
+/** A signal read through a nested field: loaded in a batch, and its read audited like any other. */
+async function auditedSignal(context: RequestContext, operation: string, id: string): Promise<SignalRow | null> {
+  const signal = await signalById(context).load(id);
+  if (!signal) return null;
+  context.audit.recordRead(operation, 'Signal', [{ id: signal.id, owners: await signalOwners(context, signal) }]);
+  return signal;
 }
 
 @Resolver(() => RoutingDecision)

@@ -67,7 +67,7 @@ export class CoordinationResolver {
 async function loadAudited(context: RequestContext, id: string): Promise<VisitRow | null> {
   const visit = await visitById(context).load(id);
   if (visit) {
-    context.audit.record({ operation: 'proposal.visit', resourceType: 'Visit', resources: [{ id, owners: [visit.leadCode, ...visit.participantCodes] }] });
+    context.audit.recordRead('proposal.visit', 'Visit', [{ id, owners: [visit.leadCode, ...visit.participantCodes] }]);
   }
   return visit ?? null;
 }

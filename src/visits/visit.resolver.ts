@@ -144,7 +144,7 @@ export class VisitResolver {
   async mergedInto(@Root() visit: VisitRow, @Ctx() context: RequestContext): Promise<VisitRow | null> {
     if (!visit.mergedIntoId) return null;
     const merged = await visitById(context).load(visit.mergedIntoId);
-    if (merged) context.audit.record({ operation: 'visit.mergedInto', resourceType: 'Visit', resources: [{ id: merged.id, owners: [merged.leadCode, ...merged.participantCodes] }] });
+    if (merged) context.audit.recordRead('visit.mergedInto', 'Visit', [{ id: merged.id, owners: [merged.leadCode, ...merged.participantCodes] }]);
     return merged ?? null;
   }
 
