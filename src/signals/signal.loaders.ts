@@ -30,7 +30,8 @@ function createRoutingsOfSignal(context: RequestContext): DataLoader<string, Rou
     const rows = await asOrganisation(context, (em) =>
       run<RoutingRow>(
         em,
-        sqlf`select ${routingColumns(context.now())} from signal_routing r left join routing_decision d on d.routing_id = r.id
+        sqlf`select ${routingColumns(requireViewer(context), context.now())}
+          from signal_routing r join signal s on s.id = r.signal_id left join routing_decision d on d.routing_id = r.id
           where r.signal_id = any(${signalIds}::uuid[]) order by r.recipient`,
       ),
     );

@@ -50,11 +50,16 @@ export interface RoutingRow {
   decision: { outcome: RoutingOutcome; note: string | null; decidedAt: string; decidedByCode: string; decidedBySub: string } | null;
 }
 
-/** Routings with their decision and status at `now`. */
-export function routingColumns(now: Date): SqlFragment {
+/**
+ * Routings (alias `r`, with `d` its decision and `s` its signal) and their status at `now`. The outcome of a
+ * decision is for everyone the signal is visible to (una via depends on it); its note only for the deciding
+ * organisation and the submitter.
+ */
+export function routingColumns(viewer: Viewer, now: Date): SqlFragment {
+  const note = sqlf`case when d.decided_by_organisation = ${viewer.organisation} or s.source_organisation = ${viewer.organisation} then d.note end`;
   return sqlf`${fragment(`r.id, r.signal_id as "signalId", r.recipient as "recipientCode", r.rule_id as "ruleId",
     r.protocol_version as "protocolVersion", ${isoTimestamp('r.created_at')} as "createdAt", ${isoTimestamp('r.due_at')} as "dueAt",
-    case when d.id is not null then json_build_object('outcome', d.outcome, 'note', d.note,
+    case when d.id is not null then json_build_object('outcome', d.outcome, 'note', `)}${note}${fragment(`,
       'decidedAt', ${isoTimestamp('d.decided_at')}, 'decidedByCode', d.decided_by_organisation, 'decidedBySub', d.decided_by_sub) end as decision,
     case when d.outcome = 'ACCEPT' then 'ACCEPTED' when d.outcome = 'DECLINE' then 'DECLINED' when d.outcome = 'JOINT' then 'JOINT'
          when r.due_at <= `)}${now}${fragment(` then 'EXPIRED' else 'PENDING' end as status`)}`;

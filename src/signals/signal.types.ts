@@ -17,7 +17,10 @@ export class RoutingDecision {
   @Field(() => RoutingOutcome)
   outcome!: RoutingOutcome;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why: visible to the deciding organisation and the submitter only (null for the other recipients).',
+  })
   note!: string | null;
 
   @Field(() => DateTime)

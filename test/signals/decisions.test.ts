@@ -32,6 +32,18 @@ describe('decisions on routings', () => {
     }
   });
 
+  it("the outcome is for everyone the signal is visible to; the note only for the decider and the submitter", async () => {
+    const signal = await fraud();
+    await (await t.as('OM', [Role.PROSECUTOR])).ok(DECIDE, { input: { routingId: routingOf(signal, 'OM'), outcome: 'DECLINE', note: 'Onvoldoende bewijs' } });
+    const decisionAsSeenBy = async (organisation: string, role: Role) => {
+      const { signal: seen } = await (await t.as(organisation, [role])).ok(SIGNAL, { id: signal.signal.id });
+      return seen.routings.find((routing: any) => routing.recipient.code === 'OM').decision;
+    };
+    expect(await decisionAsSeenBy('OM', Role.PROSECUTOR)).toMatchObject({ outcome: 'DECLINE', note: 'Onvoldoende bewijs' });
+    expect(await decisionAsSeenBy('NZA', Role.INTAKE)).toMatchObject({ outcome: 'DECLINE', note: 'Onvoldoende bewijs' });
+    expect(await decisionAsSeenBy('IGJ', Role.INTAKE)).toEqual(expect.objectContaining({ outcome: 'DECLINE', note: null, decidedBy: { code: 'OM' } }));
+  });
+
   it('only the recipient decides, in the roles the protocol names', async () => {
     const signal = await fraud();
     const om = routingOf(signal, 'OM');
