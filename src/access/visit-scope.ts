@@ -1,6 +1,6 @@
 import { OrganisationKind } from './organisations.js';
-import { fragment } from '../platform/database/sql.js';
-import { providerVisibleSql, type SqlCondition } from './scope.js';
+import { fragment, sqlf } from '../platform/database/sql.js';
+import { PROVIDER_REACH, ProviderReach, providerVisibleSql, type SqlCondition } from './scope.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -8,7 +8,9 @@ import type { Viewer } from './viewer.js';
  *
  * - the **planning view** (lead, providers, location, window, kind, status, conflicts) for every organisation
  *   whose supervision domain covers a provider of the visit — its reach (scope.ts) — except the OM, which sees
- *   no visits;
+ *   no visits. A municipality's domain is its territory, not the provider: it sees visits at a location in its
+ *   territory and provider-wide visits (no location) of providers located there, not visits at the provider's
+ *   locations elsewhere;
  * - the **detail view** (themes, notes, history, and the exact window of an unannounced visit) for the lead,
  *   the participants and the organisations the visit was shared with.
  *
@@ -18,7 +20,10 @@ import type { Viewer } from './viewer.js';
 export function visitVisibleSql(viewer: Viewer, visit: string): SqlCondition {
   if (viewer.kind === OrganisationKind.PROSECUTION) return fragment('false');
   const reach = providerVisibleSql(viewer, 'vv.provider_id');
-  return fragment(`exists (select 1 from visit_provider vv where vv.visit_id = ${visit}.id and ${reach.sql})`, reach.params);
+  const providerInReach = fragment(`exists (select 1 from visit_provider vv where vv.visit_id = ${visit}.id and ${reach.sql})`, reach.params);
+  if (PROVIDER_REACH[viewer.kind] !== ProviderReach.OWN_TERRITORY) return providerInReach;
+  return sqlf`(case when ${fragment(visit)}.location_id is null then ${providerInReach}
+    else exists (select 1 from location vl where vl.id = ${fragment(visit)}.location_id and vl.municipality_code = ${viewer.organisation}) end)`;
 }
 
 export function visitDetailSql(viewer: Viewer, visit: string): SqlCondition {
@@ -27,6 +32,21 @@ export function visitDetailSql(viewer: Viewer, visit: string): SqlCondition {
     viewer.organisation,
     viewer.organisation,
   ]);
+}
+
+/**
+ * The themes the viewer may see of a visit it has the detail view of: the visit's own, and those of the visits
+ * merged into it. Who agreed to a merge agreed to run the joint visit with its lead and participants, so they see
+ * every merged visit's themes; an organisation the lead shared its own visit with sees a merged visit's themes only
+ * when that visit's owner shared them with it too.
+ */
+export function visibleThemesSql(viewer: Viewer, visit: string): SqlCondition {
+  const runsIt = sqlf`(${fragment(visit)}.lead_organisation = ${viewer.organisation} or ${viewer.organisation} = any(${fragment(visit)}.participants))`;
+  return sqlf`array(select distinct theme from (
+      select unnest(${fragment(visit)}.themes) as theme
+      union all
+      select unnest(m.themes) from visit m where m.merged_into = ${fragment(visit)}.id and (${runsIt} or ${visitDetailSql(viewer, 'm')})) as themes
+    order by theme)`;
 }
 
 /** The window the viewer may see, given a SQL expression telling whether it has the detail view. */

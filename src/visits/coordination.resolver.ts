@@ -4,7 +4,8 @@ import { Organisation, organisationLoader } from '../organisations/index.js';
 import type { RequestContext } from '../request-context.js';
 import { visitById } from './visit.loaders.js';
 import type { VisitRow } from './visit.queries.js';
-import { coordinateVisits, listProposals, respondToCoordination, type ProposalRow } from './visit-coordination.service.js';
+import { listProposals, type ProposalRow } from './coordination-proposals.js';
+import { coordinateVisits, respondToCoordination } from './visit-coordination.service.js';
 import {
   CoordinateVisitsInput,
   CoordinateVisitsPayload,

@@ -1,15 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAction } from '../access/policy.js';
-import { isoTimestamp, run, sqlf, fragment, sqlOne } from '../platform/database/sql.js';
-import { BadUserInputError, ForbiddenError, InputProblems, NotFoundError } from '../platform/errors.js';
-import { isUuid, uuidv7 } from '../platform/ids.js';
+import { run, sqlf } from '../platform/database/sql.js';
+import { BadUserInputError, ForbiddenError, InputProblems } from '../platform/errors.js';
+import { uuidv7 } from '../platform/ids.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
-import { ProposalDirection, ProposalStatus, VisitAction } from './visit.enums.js';
-import { checkIds, checkText } from './visit.validation.js';
+import { findProposal, PROPOSAL_COLUMNS, type ProposalRow } from './coordination-proposals.js';
+import { ProposalStatus, VisitAction } from './visit.enums.js';
+import { checkIds, checkText, MAX_PARTICIPANTS, MAX_PROVIDERS } from './visit.validation.js';
 import type { VisitRow } from './visit.queries.js';
 import {
   addHistory,
   forgetVisits,
+  lockProposal,
   lockProviders,
   lockVisits,
   owners,
@@ -25,23 +27,6 @@ import {
 
 const MAX_MERGE = 20;
 
-export interface ProposalRow {
-  id: string;
-  leadVisitId: string;
-  visitId: string;
-  fromCode: string;
-  toCode: string;
-  status: ProposalStatus;
-  note: string | null;
-  responseNote: string | null;
-  createdAt: string;
-  respondedAt: string | null;
-}
-
-const PROPOSAL_COLUMNS = fragment(`p.id, p.lead_visit_id as "leadVisitId", p.visit_id as "visitId", p.from_organisation as "fromCode",
-  p.to_organisation as "toCode", p.status, p.note, p.response_note as "responseNote",
-  ${isoTimestamp('p.created_at')} as "createdAt", ${isoTimestamp('p.responded_at')} as "respondedAt"`);
-
 export interface CoordinationResult {
   leadVisitId: string;
   mergedIds: string[];
@@ -50,7 +35,9 @@ export interface CoordinationResult {
 
 /**
  * Makes one joint visit. Visits of the coordinator's own organisation are merged at once; a visit of another
- * organisation becomes a proposal its coordinator accepts or declines. Nobody's visit changes without consent.
+ * organisation becomes a proposal its coordinator accepts or declines. Nobody's visit, participation or sharing
+ * changes without consent: a joint visit (one with participants) is never merged into another, since its
+ * participants agreed to that visit and not to this one.
  */
 export async function coordinateVisits(
   context: RequestContext,
@@ -60,7 +47,8 @@ export async function coordinateVisits(
   requireAction(viewer, 'visit.coordinate');
   const problems = new InputProblems();
   const ids = checkIds(problems, input.visitIds, 'input.visitIds', 'visit', MAX_MERGE);
-  if (ids.includes(input.leadVisitId)) problems.add('input.visitIds', 'The joint visit cannot be merged into itself.');
+  const leadId = input.leadVisitId.toLowerCase();
+  if (ids.includes(leadId)) problems.add('input.visitIds', 'The joint visit cannot be merged into itself.');
   const note = checkText(problems, input.note, 'input.note', false);
   problems.throwIfAny();
 
@@ -69,7 +57,10 @@ export async function coordinateVisits(
   requireActive(lead, 'input.leadVisitId');
   // One batched load for all of them (the loader), then the checks in input order.
   const others: VisitRow[] = await Promise.all(ids.map((id) => requireVisibleVisit(context, id)));
-  others.forEach((visit, index) => requireActive(visit, `input.visitIds[${index}]`));
+  others.forEach((visit, index) => {
+    requireActive(visit, `input.visitIds[${index}]`);
+    requireMergeable(visit, `input.visitIds[${index}]`);
+  });
   await requireSharedProviders(context.em, lead.id, ids);
 
   const own = others.filter((visit) => visit.leadCode === viewer.organisation);
@@ -78,9 +69,7 @@ export async function coordinateVisits(
   await inTransaction(context, async (em) => {
     const locked = await lockVisits(em, [lead.id, ...own.map((visit) => visit.id)]);
     for (const visit of [lead, ...own]) requireActive(locked.get(visit.id)!, 'input.visitIds');
-    if (own.length > 0) {
-      await mergeInto(context, em, locked.get(lead.id)!, own.map((visit) => locked.get(visit.id)!), []);
-    }
+    await lockProviders(em, await providerIdsOf(em, [lead.id, ...own.map((visit) => visit.id)]));
     for (const visit of foreign) {
       const [row] = await run<{ id: string }>(
         em,
@@ -91,6 +80,9 @@ export async function coordinateVisits(
       );
       proposalIds.push(row!.id);
       await addHistory(context, em, [{ visitId: lead.id, action: VisitAction.MERGE_PROPOSED, relatedVisitId: visit.id, reason: note }]);
+    }
+    if (own.length > 0) {
+      await mergeInto(context, em, locked.get(lead.id)!, own.map((visit) => locked.get(visit.id)!), null, 'input.visitIds');
     }
     context.audit.record({
       operation: 'coordinateVisits',
@@ -118,21 +110,21 @@ export async function respondToCoordination(
   if (proposal.toCode !== viewer.organisation) {
     throw new ForbiddenError(`Only ${proposal.toCode}, whose visit it concerns, can answer this proposal.`);
   }
-  if (proposal.status !== ProposalStatus.PROPOSED) {
-    throw new BadUserInputError('input.proposalId', `This proposal was already ${proposal.status.toLowerCase()}.`);
-  }
+  requireOpen(proposal.status);
 
   await inTransaction(context, async (em) => {
-    const [current] = await run<{ status: ProposalStatus }>(em, sqlf`select status from coordination_proposal where id = ${proposal.id} for update`);
-    if (current?.status !== ProposalStatus.PROPOSED) {
-      throw new BadUserInputError('input.proposalId', `This proposal was already ${String(current?.status).toLowerCase()}.`);
-    }
+    // The documented order (visit-writes.ts): visits, providers, then the proposal — as cancelVisit and
+    // coordinateVisits take them, so that they queue behind each other instead of deadlocking.
+    const locked = await lockVisits(em, [proposal.leadVisitId, proposal.visitId]);
+    await lockProviders(em, await providerIdsOf(em, [proposal.leadVisitId, proposal.visitId]));
+    requireOpen(await lockProposal(em, proposal.id));
     const status = input.accept ? ProposalStatus.ACCEPTED : ProposalStatus.DECLINED;
     if (input.accept) {
-      const locked = await lockVisits(em, [proposal.leadVisitId, proposal.visitId]);
-      requireActive(locked.get(proposal.leadVisitId)!, 'input.proposalId');
-      requireActive(locked.get(proposal.visitId)!, 'input.proposalId');
-      await mergeInto(context, em, locked.get(proposal.leadVisitId)!, [locked.get(proposal.visitId)!], [viewer.organisation]);
+      const [lead, visit] = [locked.get(proposal.leadVisitId)!, locked.get(proposal.visitId)!];
+      requireActive(lead, 'input.proposalId');
+      requireActive(visit, 'input.proposalId');
+      requireMergeable({ participantCodes: visit.participants }, 'input.proposalId');
+      await mergeInto(context, em, lead, [visit], viewer.organisation, 'input.proposalId');
     } else {
       await addHistory(context, em, [{ visitId: proposal.leadVisitId, action: VisitAction.MERGE_DECLINED, relatedVisitId: proposal.visitId, reason: note }]);
     }
@@ -156,20 +148,47 @@ export async function respondToCoordination(
   return findProposal(context, proposal.id);
 }
 
+function requireOpen(status: ProposalStatus | undefined): void {
+  if (status !== ProposalStatus.PROPOSED) {
+    throw new BadUserInputError('input.proposalId', `This proposal was already ${String(status).toLowerCase()}.`);
+  }
+}
+
+/** A joint visit's participants agreed to that visit; merging it elsewhere would move them without their consent. */
+function requireMergeable(visit: { participantCodes: readonly string[] }, field: string): void {
+  if (visit.participantCodes.length > 0) {
+    throw new BadUserInputError(
+      field,
+      `This is a joint visit with ${visit.participantCodes.join(', ')}, who agreed to it and not to another: merge other visits into it instead.`,
+    );
+  }
+}
+
 /**
- * Folds `merged` into `lead`: they are cancelled with a pointer to it, their providers and themes join it, their
- * conflicts close as MERGED, and `joining` organisations become participants. Then the joint visit's conflicts
- * are recorded afresh (it may now cover more providers).
+ * Folds `merged` into `lead`: they are cancelled with a pointer to it, their providers join it, their conflicts
+ * close as MERGED, and the `joining` organisation (the one that accepted) becomes a participant. Their themes,
+ * notes and sharing stay theirs: the joint visit shows a merged visit's themes only to those who may see that
+ * visit's details (see visit-scope.ts). Then the joint visit's conflicts are recorded afresh.
  */
 async function mergeInto(
   context: RequestContext,
   em: EntityManager,
   lead: LockedVisit,
   merged: readonly LockedVisit[],
-  joining: readonly string[],
+  joining: string | null,
+  field: string,
 ): Promise<void> {
   const mergedIds = merged.map((visit) => visit.id);
-  await lockProviders(em, await providerIdsOf(em, [lead.id, ...mergedIds]));
+  const providers = await providerIdsOf(em, [lead.id, ...mergedIds]);
+  if (providers.length > MAX_PROVIDERS) {
+    throw new BadUserInputError(field, `A joint visit covers at most ${MAX_PROVIDERS} providers; this merge would make it ${providers.length}.`);
+  }
+  const participants = joining && !lead.participants.includes(joining) ? [...lead.participants, joining] : lead.participants;
+  if (participants.length > MAX_PARTICIPANTS) {
+    throw new BadUserInputError(field, `A joint visit has at most ${MAX_PARTICIPANTS} participating organisations.`);
+  }
+  await lockProviders(em, providers);
+  await withdrawProposals(em, mergedIds, context.now());
   await resolveConflicts(context, em, mergedIds, 'MERGED');
   await run(
     em,
@@ -179,27 +198,15 @@ async function mergeInto(
       where m.visit_id = any(${mergedIds}::uuid[])
       on conflict (visit_id, provider_id) do nothing`,
   );
-  const newParticipants = [...new Set([...joining, ...merged.flatMap((visit) => visit.participants)])].filter((code) => code !== lead.leadCode);
-  await run(
-    em,
-    sqlf`update visit v set
-        themes = array(select distinct theme from (
-            select unnest(v.themes) as theme
-            union select unnest(m.themes) from visit m where m.id = any(${mergedIds}::uuid[])) as themes order by theme),
-        participants = array(select distinct p from unnest(v.participants || ${newParticipants}::text[]) p order by p),
-        updated_at = ${context.now()}
-      where v.id = ${lead.id}`,
-  );
+  await run(em, sqlf`update visit set participants = ${[...participants].sort()}::text[], updated_at = ${context.now()} where id = ${lead.id}`);
   await run(
     em,
     sqlf`update visit set status = 'CANCELLED', merged_into = ${lead.id}, updated_at = ${context.now()} where id = any(${mergedIds}::uuid[])`,
   );
   await run(em, sqlf`update visit_provider set active = false where visit_id = any(${mergedIds}::uuid[])`);
-  // Proposals involving the merged visits lapse (the one being accepted, if any, is answered by the caller after this).
-  await withdrawProposals(em, mergedIds, context.now());
   await addHistory(context, em, [
     ...merged.map((visit) => ({ visitId: visit.id, action: VisitAction.MERGED_INTO, relatedVisitId: lead.id })),
-    ...merged.map((visit) => ({ visitId: lead.id, action: joining.length ? VisitAction.JOINED : VisitAction.ABSORBED, relatedVisitId: visit.id })),
+    ...merged.map((visit) => ({ visitId: lead.id, action: joining ? VisitAction.JOINED : VisitAction.ABSORBED, relatedVisitId: visit.id })),
   ]);
   await recordConflicts(em, lead.id, context.settings.conflictMarginDays, context.now());
 }
@@ -219,48 +226,10 @@ async function requireSharedProviders(em: EntityManager, leadId: string, ids: re
   problems.throwIfAny();
 }
 
-/** A proposal the viewer's organisation sent or received; any other answers NOT_FOUND. */
-async function findProposal(context: RequestContext, id: string): Promise<ProposalRow> {
-  const viewer = requireViewer(context);
-  const row = isUuid(id)
-    ? await sqlOne<ProposalRow>(
-        context.em,
-        `select ${PROPOSAL_COLUMNS.sql} from coordination_proposal p where p.id = ? and ? in (p.from_organisation, p.to_organisation)`,
-        [id, viewer.organisation],
-      )
-    : undefined;
-  if (!row) throw new NotFoundError('coordination proposal', id.slice(0, 64));
-  return row;
-}
-
-/** Proposals the viewer's organisation sent (outgoing) or received (incoming), newest first. */
-export async function listProposals(
-  context: RequestContext,
-  filter: { status?: ProposalStatus | null; direction?: ProposalDirection | null } | null | undefined,
-): Promise<ProposalRow[]> {
-  const viewer = requireViewer(context);
-  requireAction(viewer, 'visit.read');
-  const organisation = viewer.organisation;
-  const direction =
-    filter?.direction === ProposalDirection.INCOMING
-      ? sqlf`p.to_organisation = ${organisation}`
-      : filter?.direction === ProposalDirection.OUTGOING
-        ? sqlf`p.from_organisation = ${organisation}`
-        : sqlf`(p.to_organisation = ${organisation} or p.from_organisation = ${organisation})`;
-  const status = filter?.status ? sqlf`p.status = ${filter.status}` : fragment('true');
-  const rows = await run<ProposalRow>(
-    context.em,
-    sqlf`select ${PROPOSAL_COLUMNS} from coordination_proposal p where ${direction} and ${status} order by p.created_at desc, p.id limit 500`,
-  );
-  context.audit.record({
-    operation: 'coordinationProposals',
-    resourceType: 'CoordinationProposal',
-    resources: rows.map((row) => ({ id: row.id, owners: [row.fromCode, row.toCode] })),
-  });
-  return rows;
-}
-
-/** Keeps both visits: the conflict closes as ACKNOWLEDGED, with the justification, for both sides. */
+/**
+ * Keeps both visits: the conflict closes as ACKNOWLEDGED, with the justification, for both sides. It stays so
+ * while the visits stay at least as far apart as they are now; a move that brings them closer reopens it.
+ */
 export async function acknowledgeConflict(
   context: RequestContext,
   input: { visitId: string; conflictingVisitId: string; justification: string },
@@ -274,12 +243,15 @@ export async function acknowledgeConflict(
   requireLead(viewer, visit);
   const other = await requireVisibleVisit(context, input.conflictingVisitId);
   await inTransaction(context, async (em) => {
+    await lockVisits(em, [visit.id, other.id]);
     const [a, b] = [visit.id, other.id].sort();
     const updated = await run(
       em,
-      sqlf`update visit_conflict set resolution = 'ACKNOWLEDGED', resolved_at = ${context.now()}, resolved_by_organisation = ${viewer.organisation},
-          resolved_by_sub = ${viewer.sub}, justification = ${justification}
-        where visit_a_id = ${a} and visit_b_id = ${b} and resolution is null returning id`,
+      sqlf`update visit_conflict c set resolution = 'ACKNOWLEDGED', resolved_at = ${context.now()}, resolved_by_organisation = ${viewer.organisation},
+          resolved_by_sub = ${viewer.sub}, justification = ${justification},
+          acknowledged_gap_seconds = (select visit_gap_seconds(pa.time_window, pb.time_window)
+                                      from visit_provider pa, visit_provider pb where pa.visit_id = c.visit_a_id and pb.visit_id = c.visit_b_id limit 1)
+        where c.visit_a_id = ${a} and c.visit_b_id = ${b} and c.resolution is null returning c.id`,
     );
     if (updated.length === 0) throw new BadUserInputError('input.conflictingVisitId', 'These visits have no open conflict.');
     await addHistory(context, em, [{ visitId: visit.id, action: VisitAction.CONFLICT_ACKNOWLEDGED, relatedVisitId: other.id, reason: justification }]);

@@ -159,8 +159,8 @@ export async function cancelVisit(context: RequestContext, input: { visitId: str
     await lockProviders(em, await providerIdsOf(em, [visit.id]));
     await run(em, sqlf`update visit set status = 'CANCELLED', updated_at = ${context.now()} where id = ${visit.id}`);
     await run(em, sqlf`update visit_provider set active = false where visit_id = ${visit.id}`);
-    await resolveConflicts(context, em, [visit.id], 'CANCELLED');
     await withdrawProposals(em, [visit.id], context.now());
+    await resolveConflicts(context, em, [visit.id], 'CANCELLED');
     await addHistory(context, em, [{ visitId: visit.id, action: VisitAction.CANCELLED, reason }]);
     context.audit.record({ operation: 'cancelVisit', resourceType: RESOURCE, resources: [{ id: visit.id, owners: owners(visit) }] });
   });

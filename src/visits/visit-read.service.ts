@@ -202,10 +202,11 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   const now = context.now().getTime();
   const from = new Date(now - period * 86_400_000);
   const to = new Date(now + period * 86_400_000);
+  // Only visits the viewer may see count: the load says nothing about visits hidden from it.
   const rows = await run<{ id: string; leadCode: string; participants: string[] }>(
     context.em,
     sqlf`select v.id, v.lead_organisation as "leadCode", v.participants from visit_provider vp join visit v on v.id = vp.visit_id
-      where vp.provider_id = ${provider.id} and vp.active and vp.time_window && tstzrange(${from}, ${to})`,
+      where vp.provider_id = ${provider.id} and vp.active and vp.time_window && tstzrange(${from}, ${to}) and ${visitVisibleSql(viewer, 'v')}`,
   );
   const counts = new Map<string, number>();
   for (const row of rows) {

@@ -3,23 +3,31 @@ import type { Viewer } from '../access/viewer.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { rangeLiteral, type TimeRange } from '../platform/database/tstzrange.js';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../platform/errors.js';
-import { isUuid } from '../platform/ids.js';
+import { parseUuid } from '../platform/ids.js';
 import type { RequestContext } from '../request-context.js';
-import { VisitAction, VisitStatus } from './visit.enums.js';
+import { type ProposalStatus, VisitAction, VisitStatus } from './visit.enums.js';
 import { conflictsOfVisit, historyOfVisit, providersOfVisit, visitById } from './visit.loaders.js';
 import type { VisitRow } from './visit.queries.js';
 
 /**
- * The building blocks every visit write uses. Lock order, always: visit rows (sorted, FOR NO KEY UPDATE, which
- * does not block foreign-key checks of concurrent inserts), then the providers' advisory locks (sorted). Planning
- * takes only the latter. One order everywhere means no deadlocks.
+ * The building blocks every visit write uses. Lock order, always:
+ *
+ *   1. visit rows — sorted by id, FOR NO KEY UPDATE (which does not block foreign-key checks of concurrent inserts);
+ *   2. the providers' advisory locks — sorted (visit_lock_providers);
+ *   3. coordination proposal rows;
+ *   4. conflict rows.
+ *
+ * A write may skip a step but never go back to an earlier one (planning takes only 2 and 4). One order everywhere
+ * means opposing writes queue behind each other instead of deadlocking; test/visits/lock-order.test.ts drives
+ * the opposing pairs.
  */
 
 const ACTIVE: readonly VisitStatus[] = [VisitStatus.PLANNED, VisitStatus.CONFIRMED];
 
 /** A visit the viewer may see, or NOT_FOUND exactly as for a visit that does not exist. */
 export async function requireVisibleVisit(context: RequestContext, id: string): Promise<VisitRow> {
-  const row = isUuid(id) ? await visitById(context).load(id) : undefined;
+  const visitId = parseUuid(id);
+  const row = visitId ? await visitById(context).load(visitId) : undefined;
   if (!row) throw new NotFoundError('visit', id.slice(0, 64));
   return row;
 }
@@ -91,6 +99,12 @@ export async function addHistory(context: RequestContext, em: EntityManager, ent
                 ${entry.relatedVisitId ?? null}, ${entry.previousWindow ? rangeLiteral(entry.previousWindow) : null}::tstzrange)`,
     );
   }
+}
+
+/** Step 3 of the lock order: the proposal row, and its status now. */
+export async function lockProposal(em: EntityManager, id: string): Promise<ProposalStatus | undefined> {
+  const [row] = await run<{ status: ProposalStatus }>(em, sqlf`select status from coordination_proposal where id = ${id} for update`);
+  return row?.status;
 }
 
 /** Withdraws open merge proposals that involve visits which can no longer be merged. */

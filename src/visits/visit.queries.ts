@@ -1,5 +1,5 @@
 import { providerVisibleSql } from '../access/scope.js';
-import { shownWindowSql, visitDetailSql, visitVisibleSql } from '../access/visit-scope.js';
+import { shownWindowSql, visibleThemesSql, visitDetailSql, visitVisibleSql } from '../access/visit-scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { fragment, isoTimestamp, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import type { Location } from '../providers/index.js';
@@ -35,7 +35,7 @@ export function visitColumns(viewer: Viewer, alias = 'v'): SqlFragment {
       ${alias}_d.detail,
       case when ${alias}_d.detail then ${alias}.shared_with else '{}'::text[] end as "sharedWithCodes",
       ${alias}.announced, ${alias}.kind, ${alias}.status,
-      case when ${alias}_d.detail then ${alias}.themes else '{}'::text[] end as themes,
+      case when ${alias}_d.detail then `)}${visibleThemesSql(viewer, alias)}${fragment(` else '{}'::text[] end as themes,
       case when ${alias}_d.detail then ${alias}.notes end as notes,
       ${alias}.merged_into as "mergedIntoId",
       ${isoTimestamp(`lower(${alias}_s.w)`)} as "windowStart",
