@@ -9,6 +9,7 @@ import { ensureOrganisationRow } from '../organisations/index.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { AppError, BadUserInputError, ConflictError, InputProblems, type FieldProblem } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
+import { addCalendarDays } from '../platform/time.js';
 import type { Sector } from '../providers/index.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { pseudonymOf } from './pseudonym.js';
@@ -17,7 +18,6 @@ import { SubmitOutcome } from './signal.enums.js';
 import { validateSignal, type RefKind, type SignalDraft, type SubmitSignalFields } from './signal.validation.js';
 
 export const MAX_BULK = 1_000;
-const DAY = 86_400_000;
 
 export interface SubmissionResult {
   index: number;
@@ -302,7 +302,7 @@ async function insertSignals(context: RequestContext, em: EntityManager, viewer:
       recipient: routing.recipient,
       rule_id: routing.ruleId,
       protocol_version: routing.protocolVersion,
-      due_at: new Date(now.getTime() + routing.dueDays * DAY).toISOString(),
+      due_at: addCalendarDays(now, routing.dueDays).toISOString(),
     })),
   );
   if (routings.length > 0) {

@@ -9,6 +9,7 @@ import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
 import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
 import { isUuid } from '../platform/ids.js';
+import { addCalendarDays } from '../platform/time.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import { ConflictScope, type VisitStatus } from './visit.enums.js';
 import { visitById, type ConflictView } from './visit.loaders.js';
@@ -199,9 +200,8 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
     context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resources: [{ id: providerId.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('provider', providerId.slice(0, 64));
   }
-  const now = context.now().getTime();
-  const from = new Date(now - period * 86_400_000);
-  const to = new Date(now + period * 86_400_000);
+  const from = addCalendarDays(context.now(), -period);
+  const to = addCalendarDays(context.now(), period);
   // Only visits the viewer may see count: the load says nothing about visits hidden from it.
   const rows = await run<{ id: string; leadCode: string; participants: string[] }>(
     context.em,

@@ -2,6 +2,7 @@ import { isOrganisationCode, organisationKindOf, OrganisationKind } from '../acc
 import { InputProblems } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import type { TimeRange } from '../platform/database/tstzrange.js';
+import { addCalendarDays } from '../platform/time.js';
 import { VisitKind } from './visit.enums.js';
 
 export const MAX_WINDOW_DAYS = 14;
@@ -12,19 +13,17 @@ export const MAX_SHARED_WITH = 20;
 export const MAX_PARTICIPANTS = 20;
 export const MAX_THEME_LENGTH = 60;
 export const MAX_TEXT = 4_000;
-const DAY = 86_400_000;
-
-/** A window must end after it starts, last at most 14 days and start within two years from now. */
+/** A window must end after it starts, last at most 14 calendar days and start within two years from now. */
 export function checkWindow(problems: InputProblems, start: Date, end: Date, now: Date, field = 'input'): TimeRange {
   const valid = (date: Date) => date instanceof Date && !Number.isNaN(date.getTime());
   if (!valid(start)) problems.add(`${field}.start`, 'start is not a valid date-time.');
   if (!valid(end)) problems.add(`${field}.end`, 'end is not a valid date-time.');
   if (valid(start) && valid(end)) {
     if (end.getTime() <= start.getTime()) problems.add(`${field}.end`, 'end must lie after start.');
-    else if (end.getTime() - start.getTime() > MAX_WINDOW_DAYS * DAY) {
+    else if (!(end.getTime() <= addCalendarDays(start, MAX_WINDOW_DAYS).getTime())) {
       problems.add(`${field}.end`, `A visit window lasts at most ${MAX_WINDOW_DAYS} days.`);
     }
-    if (start.getTime() > now.getTime() + MAX_DAYS_AHEAD * DAY) {
+    if (start.getTime() > addCalendarDays(now, MAX_DAYS_AHEAD).getTime()) {
       problems.add(`${field}.start`, 'A visit can be planned at most two years ahead.');
     }
   }

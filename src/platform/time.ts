@@ -1,0 +1,46 @@
+/**
+ * Days are calendar days in Dutch (and Belgian) local time, never multiples of 24 hours: 91 days after 10 January
+ * 12:00 is 11 April 12:00 local time — 91 × 24 h minus the hour the clocks went forward. The database computes the
+ * same with amsterdam_add_days() (conflict-pairs migration); test/platform/calendar-days.test.ts checks that both
+ * agree, also across the change of clocks.
+ */
+export const TIME_ZONE = 'Europe/Amsterdam';
+
+const wallClockFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** The local wall-clock time of an instant, written as if it were UTC (so that it can be shifted by whole days). */
+function wallClockAsUtc(instant: number): number {
+  const fields = Object.fromEntries(wallClockFormat.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
+  const milliseconds = ((instant % 1000) + 1000) % 1000;
+  return Date.UTC(+fields.year!, +fields.month! - 1, +fields.day!, +fields.hour!, +fields.minute!, +fields.second!, milliseconds);
+}
+
+/** How far local time is ahead of UTC at an instant, in milliseconds (one or two hours for Europe/Amsterdam). */
+function offsetAt(instant: number): number {
+  return wallClockAsUtc(instant) - instant;
+}
+
+const HALF_DAY = 43_200_000;
+
+/**
+ * The instant `days` calendar days after `date` at the same local time. A local time that does not exist on the
+ * target day (the hour skipped in March) or exists twice (the hour repeated in October) is read as standard time
+ * (winter time), as PostgreSQL does.
+ */
+export function addCalendarDays(date: Date, days: number): Date {
+  const target = wallClockAsUtc(date.getTime()) + days * 86_400_000;
+  const before = offsetAt(target - HALF_DAY);
+  const after = offsetAt(target + HALF_DAY);
+  if (before === after) return new Date(target - before);
+  const fitting = [before, after].filter((offset) => wallClockAsUtc(target - offset) === target);
+  return new Date(target - (fitting.length === 1 ? fitting[0]! : Math.min(before, after)));
+}
