@@ -3,7 +3,8 @@ import { Requires } from '../access/operation-access.js';
 import type { Page } from '../platform/graphql/connection.js';
 import type { RequestContext } from '../request-context.js';
 import { locationsOfProvider, type ProviderRow } from './provider.loaders.js';
-import { getProvider, listProviders, registerProvider } from './provider.service.js';
+import { registerProvider } from './provider-registration.service.js';
+import { getProvider, listProviders } from './provider.service.js';
 import {
   Location,
   Provider,

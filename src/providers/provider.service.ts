@@ -1,25 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAction } from '../access/policy.js';
-import { locationInReach, providerVisibleSql, reachDescription, visibleProviderIds } from '../access/scope.js';
+import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
-import { ensureOrganisationRow, OrganisationEntity } from '../organisations/index.js';
 import { sql, sqlOne } from '../platform/database/sql.js';
-import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
+import { BadUserInputError, NotFoundError } from '../platform/errors.js';
 import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
-import { isUuid, uuidv7 } from '../platform/ids.js';
-import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
+import { isUuid } from '../platform/ids.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
 import { gemeentecodeProblem } from './identifiers.js';
-import { LocationEntity } from './location.entity.js';
-import { LOCATION_COLUMNS, PROVIDER_COLUMNS, type ProviderRow } from './provider.loaders.js';
-import { ProviderEntity } from './provider.entity.js';
-import type { Location, Provider, RegisterProviderPayload } from './provider.types.js';
-import {
-  placeKey,
-  validateRegistration,
-  type LocationDraft,
-  type ProviderDraft,
-  type RegisterProviderFields,
-} from './provider.validation.js';
+import { PROVIDER_COLUMNS, type ProviderRow } from './provider.loaders.js';
+import type { Provider } from './provider.types.js';
 import type { Sector } from './sector.js';
 
 const RESOURCE = 'Provider';
@@ -115,120 +105,6 @@ export async function listProviders(
       return Number(count?.count ?? 0);
     },
   );
-}
-
-/**
- * Registers a provider, or — when its KvK or KBO number is already known — adds the new locations and sectors
- * to the existing record. Every location must lie within the caller's reach, so the caller can always see
- * what it registered. Concurrent registrations of the same number are serialised by an advisory lock.
- */
-export async function registerProvider(context: RequestContext, input: RegisterProviderFields): Promise<RegisterProviderPayload> {
-  const viewer = requireViewer(context);
-  requireAction(viewer, 'provider.register');
-  const draft = validateRegistration(input);
-  const reach = new InputProblems();
-  draft.locations.forEach((location, index) =>
-    reach.check(
-      locationInReach(viewer, location),
-      `input.locations[${index}]`,
-      `You can register locations only ${reachDescription(viewer)}.`,
-    ),
-  );
-  reach.throwIfAny();
-
-  return inTransaction(context, async (em) => {
-    const registerKey = draft.kvkNumber ? `kvk:${draft.kvkNumber}` : `kbo:${draft.kboNumber}`;
-    await sql(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`provider:${registerKey}`]);
-    await ensureOrganisationRow(em, viewer.organisation);
-
-    const existing = await sqlOne<ProviderRow>(
-      em,
-      `select ${PROVIDER_COLUMNS} from provider p where ${draft.kvkNumber ? 'p.kvk_number' : 'p.kbo_number'} = ?`,
-      [draft.kvkNumber ?? draft.kboNumber],
-    );
-    const visible = existing ? (await visibleProviderIds(em, viewer, [existing.id])).has(existing.id) : false;
-    if (!visible && draft.locations.length === 0) {
-      throw new BadUserInputError('input.locations', `Register at least one location ${reachDescription(viewer)}.`);
-    }
-
-    const provider = existing ? em.getReference(ProviderEntity, existing.id) : createProvider(em, viewer, draft, context.now());
-    if (existing) await mergeIntoExisting(em, existing, draft);
-    const present = existing ? await sql<Location>(em, `select ${LOCATION_COLUMNS} from location l where l.provider_id = ?`, [existing.id]) : [];
-    const known = new Set(present.flatMap((location) => [placeKey(location), location.vestigingsnummer ?? '']));
-    const added = draft.locations.filter((location) => !known.has(placeKey(location)) && !known.has(location.vestigingsnummer ?? '-'));
-    await refuseForeignVestigingsnummers(em, added, draft.locations, provider.id);
-
-    const addedLocations: Location[] = added.map((location) => {
-      const entity = em.create(LocationEntity, {
-        id: uuidv7(),
-        provider,
-        ...location,
-        registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
-        createdAt: context.now(),
-      });
-      return { id: entity.id, ...location };
-    });
-    await em.flush();
-
-    const row = (await sqlOne<ProviderRow>(em, `select ${PROVIDER_COLUMNS} from provider p where p.id = ?`, [provider.id]))!;
-    context.audit.record({
-      operation: 'registerProvider',
-      resourceType: RESOURCE,
-      resources: [{ id: row.id, owners: [row.registeredBy, viewer.organisation] }],
-      details: { created: !existing, addedLocations: addedLocations.map((location) => location.id) },
-    });
-    return { provider: toProvider(row), created: !existing, addedLocations };
-  });
-}
-
-function createProvider(em: EntityManager, viewer: Viewer, draft: ProviderDraft, now: Date): ProviderEntity {
-  return em.create(ProviderEntity, {
-    id: uuidv7(),
-    name: draft.name,
-    kvkNumber: draft.kvkNumber,
-    kboNumber: draft.kboNumber,
-    agbCode: draft.agbCode,
-    sectors: draft.sectors,
-    registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
-    createdAt: now,
-  });
-}
-
-/** Existing data wins; what is new (sectors, an AGB code where none was known) is added. */
-async function mergeIntoExisting(em: EntityManager, existing: ProviderRow, draft: ProviderDraft) {
-  if (draft.agbCode && existing.agbCode && draft.agbCode !== existing.agbCode) {
-    throw new BadUserInputError('input.agbCode', `This provider is registered with another AGB code (${existing.agbCode}).`);
-  }
-  const sectors = [...new Set([...existing.sectors, ...draft.sectors])];
-  if (sectors.length !== existing.sectors.length || (draft.agbCode && !existing.agbCode)) {
-    await sql(em, 'update provider set sectors = ?::text[], agb_code = coalesce(agb_code, ?) where id = ?', [
-      sectors,
-      draft.agbCode,
-      existing.id,
-    ]);
-  }
-}
-
-async function refuseForeignVestigingsnummers(
-  em: EntityManager,
-  added: LocationDraft[],
-  all: LocationDraft[],
-  providerId: string,
-): Promise<void> {
-  const numbers = added.map((location) => location.vestigingsnummer).filter((number): number is string => number !== null);
-  if (numbers.length === 0) return;
-  const taken = await sql<{ vestigingsnummer: string }>(
-    em,
-    'select vestigingsnummer from location where vestigingsnummer = any(?::text[]) and provider_id <> ?',
-    [numbers, providerId],
-  );
-  if (taken.length === 0) return;
-  const problems = new InputProblems();
-  for (const { vestigingsnummer } of taken) {
-    const index = all.findIndex((location) => location.vestigingsnummer === vestigingsnummer);
-    problems.add(`input.locations[${index}].vestigingsnummer`, `Vestigingsnummer ${vestigingsnummer} is registered for another provider.`);
-  }
-  problems.throwIfAny();
 }
 
 export function toProvider(row: ProviderRow): Provider {

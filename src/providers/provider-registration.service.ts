@@ -1,0 +1,167 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireAction } from '../access/policy.js';
+import { locationInReach, reachDescription, visibleProviderIds } from '../access/scope.js';
+import type { Viewer } from '../access/viewer.js';
+import { ensureOrganisationRow, OrganisationEntity } from '../organisations/index.js';
+import { sql, sqlOne } from '../platform/database/sql.js';
+import { BadUserInputError, InputProblems } from '../platform/errors.js';
+import { uuidv7 } from '../platform/ids.js';
+import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
+import { LocationEntity } from './location.entity.js';
+import { ProviderEntity } from './provider.entity.js';
+import { LOCATION_COLUMNS, PROVIDER_COLUMNS, type ProviderRow } from './provider.loaders.js';
+import { findVisibleProvider, toProvider } from './provider.service.js';
+import type { Location, RegisterProviderPayload } from './provider.types.js';
+import { placeKey, validateRegistration, type LocationDraft, type ProviderDraft, type RegisterProviderFields } from './provider.validation.js';
+
+const RESOURCE = 'Provider';
+
+/**
+ * Registers a provider, or — when its KvK or KBO number is already known — adds the new locations and sectors to
+ * the existing record. Every location must lie within the caller's reach, so the caller can always see what it
+ * registered. Concurrent registrations of the same number are serialised by an advisory lock.
+ *
+ * Adding a location to a provider the caller could not see before widens its reach: it then sees the provider,
+ * its visits and its future signals. That is allowed (supervisors do gain new providers), but never quietly: the
+ * write is audited with the provider's earlier registering organisations as owners and announced to them, and
+ * nothing in the answer — or in an error — says more about the provider than the caller may see afterwards.
+ */
+export async function registerProvider(context: RequestContext, input: RegisterProviderFields): Promise<RegisterProviderPayload> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'provider.register');
+  const draft = validateRegistration(input);
+  const reach = new InputProblems();
+  draft.locations.forEach((location, index) =>
+    reach.check(locationInReach(viewer, location), `input.locations[${index}]`, `You can register locations only ${reachDescription(viewer)}.`),
+  );
+  reach.throwIfAny();
+
+  return inTransaction(context, async (em) => {
+    const registerKey = draft.kvkNumber ? `kvk:${draft.kvkNumber}` : `kbo:${draft.kboNumber}`;
+    await sql(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`provider:${registerKey}`]);
+    await ensureOrganisationRow(em, viewer.organisation);
+
+    const existing = await sqlOne<ProviderRow>(
+      em,
+      `select ${PROVIDER_COLUMNS} from provider p where ${draft.kvkNumber ? 'p.kvk_number' : 'p.kbo_number'} = ?`,
+      [draft.kvkNumber ?? draft.kboNumber],
+    );
+    const visibleBefore = existing ? (await visibleProviderIds(em, viewer, [existing.id])).has(existing.id) : false;
+    if (!visibleBefore && draft.locations.length === 0) {
+      throw new BadUserInputError('input.locations', `Register at least one location ${reachDescription(viewer)}.`);
+    }
+    const earlierRegistrants = existing ? await registrantsOf(em, existing.id) : [];
+
+    const provider = existing ? em.getReference(ProviderEntity, existing.id) : createProvider(em, viewer, draft, context.now());
+    const agbCodeKept = existing ? await mergeIntoExisting(em, existing, draft, visibleBefore) : false;
+    const present = existing ? await sql<Location>(em, `select ${LOCATION_COLUMNS} from location l where l.provider_id = ?`, [existing.id]) : [];
+    const known = new Set(present.flatMap((location) => [placeKey(location), location.vestigingsnummer ?? '']));
+    const added = draft.locations.filter((location) => !known.has(placeKey(location)) && !known.has(location.vestigingsnummer ?? '-'));
+    await refuseTakenVestigingsnummers(em, draft.locations, added, provider.id);
+
+    const addedLocations: Location[] = added.map((location) => {
+      const entity = em.create(LocationEntity, {
+        id: uuidv7(),
+        provider,
+        ...location,
+        registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
+        createdAt: context.now(),
+      });
+      return { id: entity.id, ...location };
+    });
+    await em.flush();
+
+    // The answer is what `provider(id)` shows the caller now: the same read, the same reach.
+    const row = await findVisibleProvider(em, viewer, provider.id);
+    if (!row) throw new BadUserInputError('input.locations', `Register at least one location ${reachDescription(viewer)}.`);
+    const others = earlierRegistrants.filter((code) => code !== viewer.organisation);
+    context.audit.record({
+      operation: 'registerProvider',
+      resourceType: RESOURCE,
+      resources: [{ id: row.id, owners: [...earlierRegistrants, viewer.organisation] }],
+      details: {
+        created: !existing,
+        addedLocations: addedLocations.map((location) => location.id),
+        ...(existing && !visibleBefore ? { reachWidened: true } : {}),
+        ...(agbCodeKept ? { agbCodeKept: true } : {}),
+      },
+    });
+    if (addedLocations.length > 0 && others.length > 0) await announceLocationsAdded(em, row.id, viewer, addedLocations, others, context.now());
+    return { provider: toProvider(row), created: !existing, addedLocations };
+  });
+}
+
+function createProvider(em: EntityManager, viewer: Viewer, draft: ProviderDraft, now: Date): ProviderEntity {
+  return em.create(ProviderEntity, {
+    id: uuidv7(),
+    name: draft.name,
+    kvkNumber: draft.kvkNumber,
+    kboNumber: draft.kboNumber,
+    agbCode: draft.agbCode,
+    sectors: draft.sectors,
+    registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
+    createdAt: now,
+  });
+}
+
+/** The organisations that registered the provider or any of its locations. */
+async function registrantsOf(em: EntityManager, providerId: string): Promise<string[]> {
+  const rows = await sql<{ code: string }>(
+    em,
+    `select registered_by as code from provider where id = ? union select registered_by from location where provider_id = ? order by 1`,
+    [providerId, providerId],
+  );
+  return rows.map((row) => row.code);
+}
+
+/**
+ * Existing data wins; what is new (sectors, an AGB code where none was known) is added. A different AGB code is an
+ * error only for a caller that could already see the provider (and so its code); anyone else learns nothing from
+ * the register: the code on record is kept, and the caller sees it in the answer. Returns whether that happened.
+ */
+async function mergeIntoExisting(em: EntityManager, existing: ProviderRow, draft: ProviderDraft, visibleBefore: boolean): Promise<boolean> {
+  const differs = Boolean(draft.agbCode && existing.agbCode && draft.agbCode !== existing.agbCode);
+  if (differs && visibleBefore) {
+    throw new BadUserInputError('input.agbCode', `This provider is registered with another AGB code (${existing.agbCode}).`);
+  }
+  const sectors = [...new Set([...existing.sectors, ...draft.sectors])];
+  if (sectors.length !== existing.sectors.length || (draft.agbCode && !existing.agbCode)) {
+    await sql(em, 'update provider set sectors = ?::text[], agb_code = coalesce(agb_code, ?) where id = ?', [sectors, draft.agbCode, existing.id]);
+  }
+  return differs;
+}
+
+/**
+ * A vestigingsnummer belongs to one location. A number already used elsewhere is refused with the same words
+ * whoever holds it: the answer names neither the provider nor whether the caller could see it.
+ */
+async function refuseTakenVestigingsnummers(em: EntityManager, all: readonly LocationDraft[], added: readonly LocationDraft[], providerId: string): Promise<void> {
+  const numbers = added.map((location) => location.vestigingsnummer).filter((number): number is string => number !== null);
+  if (numbers.length === 0) return;
+  const taken = await sql<{ vestigingsnummer: string }>(
+    em,
+    'select vestigingsnummer from location where vestigingsnummer = any(?::text[]) and provider_id <> ?',
+    [numbers, providerId],
+  );
+  const problems = new InputProblems();
+  for (const { vestigingsnummer } of taken) {
+    const index = all.findIndex((location) => location.vestigingsnummer === vestigingsnummer);
+    problems.add(`input.locations[${index}].vestigingsnummer`, `Vestigingsnummer ${vestigingsnummer} is already in use for another location.`);
+  }
+  problems.throwIfAny();
+}
+
+/** For the notifications (PROVIDER_LOCATION_ADDED): who added what, to whom it is announced — never the content. */
+async function announceLocationsAdded(
+  em: EntityManager,
+  providerId: string,
+  viewer: Viewer,
+  locations: readonly Location[],
+  recipients: readonly string[],
+  now: Date,
+): Promise<void> {
+  await sql(em, `insert into outbox_event (topic, payload, created_at) values ('provider.location_added', ?::jsonb, ?)`, [
+    JSON.stringify({ providerId, organisation: viewer.organisation, locationIds: locations.map((location) => location.id), recipients }),
+    now,
+  ]);
+}
