@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { accessGatePlugin } from './access/access-plugin.js';
@@ -12,12 +13,13 @@ import { createOrm, type Orm } from './platform/database/orm.js';
 import { assertApplicationRole } from './platform/database/roles.js';
 import { installStatementCounter, sql } from './platform/database/sql.js';
 import { createApolloServer } from './platform/graphql/apollo.js';
+import { Cursors } from './platform/graphql/connection.js';
 import { metricsPlugin } from './platform/graphql/metrics-plugin.js';
 import { graphiqlAvailable, graphiqlPage, registerGraphiqlAssets, type DemoPersona } from './platform/http/graphiql.js';
 import { createHttpServer, type Readiness } from './platform/http/server.js';
 import type { Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
-import { createLoaderCache, type RequestContext } from './request-context.js';
+import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
 import { buildGraphQLSchema } from './schema.js';
 
 export interface AppOptions {
@@ -44,6 +46,8 @@ export interface App {
   metrics: Metrics;
   /** Signs and writes the current audit chain heads now (it also happens every minute and on close). */
   auditCheckpoint: AuditCheckpointer;
+  /** What the domain services are configured with (also for work the service does itself, such as demo data). */
+  settings: DomainSettings;
   /** Stops accepting requests, lets in-flight ones finish, writes pending audit events, closes the pool. */
   close(): Promise<void>;
 }
@@ -103,7 +107,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     http.get('/', async (_request, reply) => reply.redirect('/graphql'));
   }
 
-  const settings = { conflictMarginDays: config.conflictMarginDays, pseudonymKey: options.pseudonymKey };
+  const settings: DomainSettings = {
+    conflictMarginDays: config.conflictMarginDays,
+    pseudonymKey: options.pseudonymKey,
+    // A subkey of the audit key: cursors stay valid across restarts and across instances of one installation.
+    cursors: new Cursors(Buffer.from(hkdfSync('sha256', options.auditKey, 'samenloop', 'pagination cursors', 32))),
+  };
   http.route({
     method: ['GET', 'POST'],
     url: '/graphql',
@@ -138,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     orm,
     metrics,
     auditCheckpoint: checkpointer,
+    settings,
     async close() {
       if (closed) return;
       closed = true;

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   }
   if (config.environment === 'development') {
     const writer = new AuditWriter(() => app.orm.em.fork());
-    await loadDemoData(app.orm, writer, { conflictMarginDays: config.conflictMarginDays, pseudonymKey }, logger);
+    await loadDemoData(app.orm, writer, app.settings, logger);
     await writer.close();
   }
   await app.http.listen({ host: config.host, port: config.port });

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
 import { sql } from './platform/database/sql.js';
+import type { Cursors } from './platform/graphql/connection.js';
 import { ConflictError, UnauthenticatedError } from './platform/errors.js';
 
 /** PostgreSQL errors that mean "someone else changed the same data at the same moment": the caller may retry. */
@@ -13,6 +14,8 @@ export interface DomainSettings {
   conflictMarginDays: number;
   /** Secret key for BSN pseudonyms (PSEUDONYM_KEY_FILE, or generated into the data directory in development). */
   pseudonymKey: Buffer;
+  /** Makes and checks the connections' cursors (only the server's own are accepted). */
+  cursors: Cursors;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { requireAction } from '../access/policy.js';
 import { isoTimestamp, sql } from '../platform/database/sql.js';
 import { BadUserInputError } from '../platform/errors.js';
-import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
+import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
 import type { AuditEvent, AuditEventFilter } from './audit.types.js';
 
@@ -19,7 +19,7 @@ export async function listAuditEvents(
   const viewer = requireViewer(context);
   requireAction(viewer, 'audit.read');
   const limit = pageSize(first);
-  const cursor = decodeCursor(after, [cursorPart.integer]);
+  const cursor = context.settings.cursors.decode(after, [cursorPart.integer]);
   if (filter?.from && filter.to && filter.from > filter.to) {
     throw new BadUserInputError('filter.to', 'to lies before from.');
   }
@@ -55,7 +55,7 @@ export async function listAuditEvents(
     resourceType: 'AuditEvent',
     resources: shown.map((row) => ({ id: row.id, owners: [viewer.organisation] })),
   });
-  return toPage(
+  return context.settings.cursors.page(
     rows,
     limit,
     cursor !== undefined,

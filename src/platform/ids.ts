@@ -29,10 +29,6 @@ export function uuidv7(now = Date.now()): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
 /** The canonical (lower-case) form of a UUID, or undefined when `value` is not one: ids compare case-insensitively. */
 export function parseUuid(value: string): string | undefined {
   return UUID.test(value) ? value.toLowerCase() : undefined;

@@ -4,8 +4,8 @@ import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { sql, sqlOne } from '../platform/database/sql.js';
 import { BadUserInputError, NotFoundError } from '../platform/errors.js';
-import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
-import { isUuid } from '../platform/ids.js';
+import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { parseUuid } from '../platform/ids.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import { gemeentecodeProblem } from './identifiers.js';
 import { PROVIDER_COLUMNS, type ProviderRow } from './provider.loaders.js';
@@ -18,7 +18,7 @@ const RESOURCE = 'Provider';
 export async function getProvider(context: RequestContext, id: string): Promise<ProviderRow> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'provider.read');
-  const row = isUuid(id) ? await findVisibleProvider(context.em, viewer, id) : undefined;
+  const row = await findVisibleProvider(context.em, viewer, id);
   context.audit.record({
     operation: 'provider',
     resourceType: RESOURCE,
@@ -31,10 +31,11 @@ export async function getProvider(context: RequestContext, id: string): Promise<
 
 /** A provider within the viewer's reach, or undefined (also for malformed ids). */
 export async function findVisibleProvider(em: EntityManager, viewer: Viewer, id: string): Promise<ProviderRow | undefined> {
-  if (!isUuid(id)) return undefined;
+  const providerId = parseUuid(id);
+  if (!providerId) return undefined;
   const visible = providerVisibleSql(viewer, 'p.id');
   return sqlOne<ProviderRow>(em, `select ${PROVIDER_COLUMNS} from provider p where p.id = ? and ${visible.sql}`, [
-    id,
+    providerId,
     ...visible.params,
   ]);
 }
@@ -58,7 +59,7 @@ export async function listProviders(
   const viewer = requireViewer(context);
   requireAction(viewer, 'provider.read');
   const limit = pageSize(first);
-  const cursor = decodeCursor(after, [cursorPart.text, cursorPart.uuid]);
+  const cursor = context.settings.cursors.decode(after, [cursorPart.text, cursorPart.uuid]);
 
   const visible = providerVisibleSql(viewer, 'p.id');
   const conditions = [visible.sql];
@@ -94,7 +95,7 @@ export async function listProviders(
     resourceType: RESOURCE,
     resources: shown.map((row) => ({ id: row.id, owners: [row.registeredBy] })),
   });
-  return toPage(
+  return context.settings.cursors.page(
     rows,
     limit,
     cursor !== undefined,

@@ -2,7 +2,7 @@ import { requireAction } from '../access/policy.js';
 import { signalVisibleSql } from '../access/signal-scope.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { ConflictError, ForbiddenError, InputProblems, NotFoundError } from '../platform/errors.js';
-import { isUuid, uuidv7 } from '../platform/ids.js';
+import { parseUuid, uuidv7 } from '../platform/ids.js';
 import { asOrganisation, inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { RoutingOutcome } from './signal.enums.js';
 import { routingsOfSignal, signalById } from './signal.loaders.js';
@@ -25,11 +25,12 @@ export async function decideRouting(
   problems.check((note?.length ?? 0) <= MAX_SUMMARY, 'input.note', `note is longer than ${MAX_SUMMARY} characters.`);
   problems.throwIfAny();
 
-  const [routing] = isUuid(input.routingId)
+  const routingId = parseUuid(input.routingId);
+  const [routing] = routingId
     ? await asOrganisation(context, (em) => run<{ id: string; signalId: string; recipient: string; source: string }>(
         em,
         sqlf`select r.id, r.signal_id as "signalId", r.recipient, s.source_organisation as source
-          from signal_routing r join signal s on s.id = r.signal_id where r.id = ${input.routingId}::uuid and ${signalVisibleSql(viewer, 's')}`,
+          from signal_routing r join signal s on s.id = r.signal_id where r.id = ${routingId}::uuid and ${signalVisibleSql(viewer, 's')}`,
       ))
     : [];
   if (!routing) throw new NotFoundError('routing', input.routingId.slice(0, 64));

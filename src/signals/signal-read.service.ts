@@ -3,8 +3,8 @@ import { providerVisibleSql } from '../access/scope.js';
 import { signalVisibleSql } from '../access/signal-scope.js';
 import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { NotFoundError } from '../platform/errors.js';
-import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
-import { isUuid } from '../platform/ids.js';
+import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { parseUuid } from '../platform/ids.js';
 import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
 import type { SignalCategory, SignalStatus } from './signal.enums.js';
 import { routingsOfSignal, signalById } from './signal.loaders.js';
@@ -20,7 +20,8 @@ export async function signalOwners(context: RequestContext, signal: SignalRow): 
 export async function getSignal(context: RequestContext, id: string): Promise<SignalRow> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'signal.read');
-  const signal = isUuid(id) ? await signalById(context).load(id) : undefined;
+  const signalId = parseUuid(id);
+  const signal = signalId ? await signalById(context).load(signalId) : undefined;
   if (!signal) {
     context.audit.record({ operation: 'signal', resourceType: 'Signal', resources: [{ id: id.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('signal', id.slice(0, 64));
@@ -47,12 +48,12 @@ export async function listSignals(
   const viewer = requireViewer(context);
   requireAction(viewer, 'signal.read');
   const limit = pageSize(first);
-  const cursor = decodeCursor(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const cursor = context.settings.cursors.decode(after, [cursorPart.timestamp, cursorPart.uuid]);
   const now = context.now();
   const conditions: SqlFragment[] = [signalVisibleSql(viewer, 's')];
   if (filter?.providerId) {
     conditions.push(
-      isUuid(filter.providerId)
+      parseUuid(filter.providerId)
         ? sqlf`exists (select 1 from signal_provider fp join provider p on p.id = fp.provider_id
             where fp.signal_id = s.id and fp.provider_id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'p.id')})`
         : sqlf`false`,
@@ -88,7 +89,7 @@ export async function listSignals(
       owners: [row.sourceCode, ...routings.filter((routing) => routing.signalId === row.id).map((routing) => routing.recipientCode)],
     })),
   });
-  return toPage(rows, limit, cursor !== undefined, (row) => row, (row) => [row.receivedAt, row.id], async () => {
+  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.receivedAt, row.id], async () => {
     const [count] = await asOrganisation(context, (em) => run<{ count: string }>(em, sqlf`select count(*) from signal s where ${where}`));
     return Number(count?.count ?? 0);
   });

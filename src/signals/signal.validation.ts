@@ -1,5 +1,5 @@
 import { InputProblems } from '../platform/errors.js';
-import { isUuid } from '../platform/ids.js';
+import { parseUuid } from '../platform/ids.js';
 import { agbCodeProblem, bsnProblem, kboNumberProblem, kvkNumberProblem } from '../providers/index.js';
 import { Severity, SignalCategory } from './signal.enums.js';
 
@@ -39,7 +39,7 @@ export interface SignalDraft {
 }
 
 const REF_CHECKS: Record<RefKind, (value: string) => string | undefined> = {
-  id: (value) => (isUuid(value) ? undefined : 'not a provider id'),
+  id: (value) => (parseUuid(value) ? undefined : 'not a provider id'),
   kvkNumber: kvkNumberProblem,
   kboNumber: kboNumberProblem,
   agbCode: agbCodeProblem,
@@ -68,7 +68,8 @@ export function validateSignal(input: SubmitSignalFields, now: Date, prefix: str
       return { kind: 'id' as RefKind, value: '' };
     }
     const kind = given[0]!;
-    const value = ref[kind]!.trim();
+    const trimmed = ref[kind]!.trim();
+    const value = kind === 'id' ? (parseUuid(trimmed) ?? trimmed) : trimmed;
     const problem = REF_CHECKS[kind](value);
     if (problem) problems.add(`${field}.${kind}`, `${problem.charAt(0).toUpperCase()}${problem.slice(1)} (got "${value.slice(0, 40)}").`);
     return { kind, value };

@@ -7,8 +7,8 @@ import { isOrganisationCode } from '../access/organisations.js';
 import { joinSql, run, sqlf, fragment, type SqlFragment } from '../platform/database/sql.js';
 import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
-import { cursorPart, decodeCursor, pageSize, toPage, type Page } from '../platform/graphql/connection.js';
-import { isUuid } from '../platform/ids.js';
+import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { parseUuid } from '../platform/ids.js';
 import { addCalendarDays } from '../platform/time.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import { ConflictScope, type VisitStatus } from './visit.enums.js';
@@ -23,7 +23,8 @@ const RESOURCE = 'Visit';
 export async function getVisit(context: RequestContext, id: string): Promise<VisitRow> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'visit.read');
-  const visit = isUuid(id) ? await visitById(context).load(id) : undefined;
+  const visitId = parseUuid(id);
+  const visit = visitId ? await visitById(context).load(visitId) : undefined;
   if (!visit) {
     context.audit.record({ operation: 'visit', resourceType: RESOURCE, resources: [{ id: id.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('visit', id.slice(0, 64));
@@ -60,7 +61,7 @@ export async function listVisits(
   const viewer = requireViewer(context);
   requireAction(viewer, 'visit.read');
   const limit = pageSize(first);
-  const cursor = decodeCursor(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const cursor = context.settings.cursors.decode(after, [cursorPart.timestamp, cursorPart.uuid]);
   const where = joinSql([visitVisibleSql(viewer, 'v'), ...filterConditions(context, filter)], ' and ');
   const page = cursor ? sqlf`${where} and (lower(v_s.w), v.id) > (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
   const rows = await run<VisitRow>(
@@ -73,7 +74,7 @@ export async function listVisits(
     resourceType: RESOURCE,
     resources: shown.map((row) => ({ id: row.id, owners: owners(row) })),
   });
-  return toPage(rows, limit, cursor !== undefined, (row) => row, (row) => [row.windowStart, row.id], async () => {
+  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.windowStart, row.id], async () => {
     const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from visit v ${visitJoins(viewer)} where ${where}`);
     return Number(count?.count ?? 0);
   });
@@ -85,7 +86,7 @@ function filterConditions(context: RequestContext, filter: VisitListFilter | nul
   const problems = new InputProblems();
   if (filter?.providerId) {
     conditions.push(
-      isUuid(filter.providerId)
+      parseUuid(filter.providerId)
         ? sqlf`exists (select 1 from visit_provider f join provider fp on fp.id = f.provider_id
             where f.visit_id = v.id and f.provider_id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'fp.id')})`
         : fragment('false'),
@@ -146,7 +147,7 @@ export async function checkVisitConflicts(
   problems.throwIfAny();
 
   const planned = sqlf`visit_planning_window(${rangeLiteral(window)}::tstzrange, ${input.announced ?? true})`;
-  const excluded = input.excludeVisitId && isUuid(input.excludeVisitId) ? input.excludeVisitId : null;
+  const excluded = input.excludeVisitId ? (parseUuid(input.excludeVisitId) ?? null) : null;
   const rows = await run<VisitRow & { scope: ConflictScope; gapDays: number }>(
     context.em,
     sqlf`select ${visitColumns(viewer, 'o')},

@@ -1,6 +1,6 @@
 import { isOrganisationCode, organisationKindOf, OrganisationKind } from '../access/organisations.js';
 import { InputProblems } from '../platform/errors.js';
-import { isUuid } from '../platform/ids.js';
+import { parseUuid } from '../platform/ids.js';
 import type { TimeRange } from '../platform/database/tstzrange.js';
 import { addCalendarDays } from '../platform/time.js';
 import { VisitKind } from './visit.enums.js';
@@ -35,10 +35,12 @@ export function checkIds(problems: InputProblems, ids: readonly string[], field:
   if (ids.length === 0) problems.add(field, `Name at least one ${what}.`);
   if (ids.length > max) problems.add(field, `At most ${max} ${what}s.`);
   if (new Set(ids).size !== ids.length) problems.add(field, `${capitalise(what)}s are listed more than once.`);
+  const normalised = ids.map((id) => parseUuid(id) ?? id);
+  if (new Set(normalised).size !== new Set(ids).size) problems.add(field, `${capitalise(what)}s are listed more than once.`);
   ids.forEach((id, index) => {
-    if (!isUuid(id)) problems.add(`${field}[${index}]`, `No ${what} with id ${id.slice(0, 64)} was found.`);
+    if (!parseUuid(id)) problems.add(`${field}[${index}]`, `No ${what} with id ${id.slice(0, 64)} was found.`);
   });
-  return [...ids];
+  return normalised;
 }
 
 export function checkText(problems: InputProblems, value: string | null | undefined, field: string, required: boolean): string | null {
@@ -75,8 +77,8 @@ export interface PlanFields {
 export function validatePlan(input: PlanFields, now: Date, ownOrganisation: string): PlanDraft {
   const problems = new InputProblems();
   const providerIds = checkIds(problems, input.providerIds, 'input.providerIds', 'provider', MAX_PROVIDERS);
-  const locationId = input.locationId ?? null;
-  if (locationId !== null && !isUuid(locationId)) problems.add('input.locationId', `No location with id ${locationId.slice(0, 64)} was found.`);
+  const locationId = input.locationId ? (parseUuid(input.locationId) ?? input.locationId) : null;
+  if (locationId !== null && !parseUuid(locationId)) problems.add('input.locationId', `No location with id ${locationId.slice(0, 64)} was found.`);
   const window = checkWindow(problems, input.start, input.end, now);
   if (!Object.values(VisitKind).includes(input.kind)) problems.add('input.kind', `${String(input.kind)} is not a visit kind.`);
 

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from '../errors.js';
 
@@ -67,45 +68,81 @@ export function pageSize(first: number | null | undefined, max = MAX_PAGE_SIZE):
   return first;
 }
 
-/** Cursors are opaque to callers: base64url of the sort key of the last row of a page. */
-export function encodeCursor(key: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function decodeCursor(
-  cursor: string | null | undefined,
-  shape: ReadonlyArray<(part: unknown) => boolean>,
-): Array<string | number> | undefined {
-  if (cursor === undefined || cursor === null) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === shape.length && key.every((part, index) => shape[index]!(part))) {
-      return key as Array<string | number>;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new BadUserInputError('after', 'after is not a cursor returned by this connection.');
-}
-
+/** What each part of a cursor's sort key may be: exactly what the server itself writes there. */
 export const cursorPart = {
   text: (part: unknown) => typeof part === 'string' && part.length <= 1000,
-  uuid: (part: unknown) => typeof part === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(part),
+  uuid: (part: unknown) => typeof part === 'string' && UUID.test(part),
   integer: (part: unknown) => typeof part === 'string' && /^\d{1,18}$/.test(part),
-  timestamp: (part: unknown) => typeof part === 'string' && !Number.isNaN(Date.parse(part)),
+  timestamp: (part: unknown) => typeof part === 'string' && ISO_INSTANT.test(part) && !Number.isNaN(Date.parse(part)),
 };
 
-/** Builds a page from `limit + 1` fetched rows (the extra row only tells whether there is a next page). */
-export function toPage<Row, Node>(
+const TAG_BYTES = 12;
+
+/**
+ * Cursors are opaque to callers: the sort key of the last row of a page, and a tag (a truncated HMAC under a
+ * key of the server's) that proves the server made it. Anything else — a forged or edited cursor, one from another
+ * server — is refused as BAD_USER_INPUT before it comes near the database.
+ */
+export class Cursors {
+  constructor(private readonly key: Buffer) {}
+
+  encode(sortKey: readonly (string | number)[]): string {
+    const body = Buffer.from(JSON.stringify(sortKey)).toString('base64url');
+    return `${body}.${this.tag(body)}`;
+  }
+
+  decode(cursor: string | null | undefined, shape: ReadonlyArray<(part: unknown) => boolean>): Array<string | number> | undefined {
+    if (cursor === undefined || cursor === null) return undefined;
+    const [body, tag, ...rest] = cursor.split('.');
+    if (body && tag && rest.length === 0 && tag.length <= 64 && this.tagMatches(body, tag)) {
+      try {
+        const key = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
+        if (Array.isArray(key) && key.length === shape.length && key.every((part, index) => shape[index]!(part))) {
+          return key as Array<string | number>;
+        }
+      } catch {
+        // fall through to the error below
+      }
+    }
+    throw new BadUserInputError('after', 'after is not a cursor returned by this connection.');
+  }
+
+  /** A page from `limit + 1` fetched rows (the extra row only tells whether there is a next page). */
+  page<Row, Node>(
+    rows: Row[],
+    limit: number,
+    hasPrevious: boolean,
+    toNode: (row: Row) => Node,
+    keyOf: (row: Row) => readonly (string | number)[],
+    totalCount: () => Promise<number>,
+  ): Page<Node> {
+    return toPage(rows, limit, hasPrevious, toNode, (row) => this.encode(keyOf(row)), totalCount);
+  }
+
+  private tag(body: string): string {
+    return createHmac('sha256', this.key).update(`cursor:${body}`).digest().subarray(0, TAG_BYTES).toString('base64url');
+  }
+
+  private tagMatches(body: string, tag: string): boolean {
+    const expected = Buffer.from(this.tag(body));
+    const given = Buffer.from(tag);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}
+
+function toPage<Row, Node>(
   rows: Row[],
   limit: number,
   hasPrevious: boolean,
   toNode: (row: Row) => Node,
-  keyOf: (row: Row) => readonly (string | number)[],
+  cursorOf: (row: Row) => string,
   totalCount: () => Promise<number>,
 ): Page<Node> {
   const visible = rows.slice(0, limit);
-  const edges = visible.map((row) => ({ cursor: encodeCursor(keyOf(row)), node: toNode(row) }));
+  const edges = visible.map((row) => ({ cursor: cursorOf(row), node: toNode(row) }));
   return {
     edges,
     pageInfo: {
