@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fragment, sql, type SqlFragment } from '../platform/database/sql.js';
-import { OrganisationKind } from './organisations.js';
+import { fragment, joinSql, run, sql, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { OrganisationKind, organisationKindOf } from './organisations.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -61,23 +61,44 @@ export function reachDescription(viewer: Viewer): string {
 
 export type SqlCondition = SqlFragment;
 
+/**
+ * Which of a provider's locations put it within a reach, as SQL over the location alias `l`; `organisation` is the
+ * organisation's code (a value, or a fragment naming a column). The register-based reaches, written once for every
+ * query that needs them.
+ */
+const LOCATION_IN_REACH: Record<Exclude<ProviderReach, ProviderReach.ROUTED_SIGNALS>, (l: string, organisation: unknown) => SqlFragment> = {
+  [ProviderReach.NETHERLANDS]: (l) => fragment(`${l}.country = 'NL'`),
+  [ProviderReach.BELGIUM]: (l) => fragment(`${l}.country = 'BE'`),
+  [ProviderReach.OWN_TERRITORY]: (l, organisation) => sqlf`${fragment(l)}.municipality_code = ${organisation}`,
+};
+
 /** A SQL condition, true when the provider whose id is `providerId` (a column or expression) is visible. */
 export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondition {
-  const located = (condition: string, params: unknown[] = []): SqlCondition =>
-    fragment(`exists (select 1 from location reach where reach.provider_id = ${providerId} and ${condition})`, params);
-  switch (PROVIDER_REACH[viewer.kind]) {
-    case ProviderReach.NETHERLANDS:
-      return located(`reach.country = 'NL'`);
-    case ProviderReach.BELGIUM:
-      return located(`reach.country = 'BE'`);
-    case ProviderReach.OWN_TERRITORY:
-      return located(`reach.municipality_code = ?`, [viewer.organisation]);
-    case ProviderReach.ROUTED_SIGNALS:
-      // provider_routing (second-wall migration) gives the (provider, recipient) pairs of all routings, nothing more.
-      return fragment(`exists (select 1 from provider_routing reach where reach.provider_id = ${providerId} and reach.recipient = ?)`, [
-        viewer.organisation,
-      ]);
+  const reach = PROVIDER_REACH[viewer.kind];
+  const provider = fragment(providerId);
+  if (reach === ProviderReach.ROUTED_SIGNALS) {
+    // provider_routing (second-wall migration) gives the (provider, recipient) pairs of all routings, nothing more.
+    return sqlf`exists (select 1 from provider_routing reach where reach.provider_id = ${provider} and reach.recipient = ${viewer.organisation})`;
   }
+  return sqlf`exists (select 1 from location reach where reach.provider_id = ${provider} and ${LOCATION_IN_REACH[reach]('reach', viewer.organisation)})`;
+}
+
+/**
+ * Of the organisations `codes`, those whose supervision reaches at least one of the providers `providerIds` — in one
+ * statement, however many organisations are asked about.
+ */
+export async function organisationsReaching(em: EntityManager, codes: readonly string[], providerIds: readonly string[]): Promise<Set<string>> {
+  if (codes.length === 0 || providerIds.length === 0) return new Set();
+  const cases = joinSql(
+    Object.entries(LOCATION_IN_REACH).map(([reach, condition]) => sqlf`when ${reach} then ${condition('l', fragment('o.code'))}`),
+    ' ',
+  );
+  const rows = await run<{ code: string }>(
+    em,
+    sqlf`select o.code from unnest(${codes}::text[], ${codes.map((code) => PROVIDER_REACH[organisationKindOf(code)!])}::text[]) as o(code, reach)
+     where exists (select 1 from location l where l.provider_id = any(${providerIds}::uuid[]) and case o.reach ${cases} else false end)`,
+  );
+  return new Set(rows.map((row) => row.code));
 }
 
 /** The subset of `ids` the viewer may see, in one query. */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { groupBy } from '../platform/collections.js';
+import { groupBy, listLoader, type ListKey } from '../platform/collections.js';
 import { sql } from '../platform/database/sql.js';
 import type { RequestContext } from '../request-context.js';
 import type { Location } from './provider.types.js';
@@ -23,20 +23,21 @@ export const LOCATION_COLUMNS = `l.id, l.name, l.vestigingsnummer, l.street, l.p
   l.municipality_code as "municipalityCode", l.country`;
 
 /**
- * The locations of providers, one query per request however many providers are shown. Callers pass only ids
- * of providers the viewer may see; a visible provider's locations are part of its record.
+ * The locations of providers, oldest first, one query per request however many providers are shown. Callers pass
+ * only ids of providers the viewer may see; a visible provider's locations are part of its record.
  */
-export function locationsOfProvider(context: RequestContext): DataLoader<string, Location[]> {
+export function locationsOfProvider(context: RequestContext): DataLoader<ListKey, Location[], string> {
   return context.loader(createLocationsLoader);
 }
 
-function createLocationsLoader(context: RequestContext): DataLoader<string, Location[]> {
-  return new DataLoader(async (providerIds) => {
+function createLocationsLoader(context: RequestContext): DataLoader<ListKey, Location[], string> {
+  return listLoader(async (providerIds, limit) => {
     const rows = await sql<Location & { providerId: string }>(
       context.em,
-      `select ${LOCATION_COLUMNS}, l.provider_id as "providerId" from location l
-       where l.provider_id = any(?::uuid[]) order by l.created_at, l.id`,
-      [providerIds],
+      `select located.* from unnest(?::uuid[]) as parent(id) cross join lateral (
+         select ${LOCATION_COLUMNS}, l.provider_id as "providerId" from location l
+         where l.provider_id = parent.id order by l.created_at, l.id limit ?) as located`,
+      [providerIds, limit ?? null],
     );
     return groupBy(providerIds, rows, (row) => row.providerId, ({ providerId: _providerId, ...location }) => location);
   });

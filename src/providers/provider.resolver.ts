@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Requires } from '../access/operation-access.js';
-import type { Page } from '../platform/graphql/connection.js';
+import { pageSize, type Page } from '../platform/graphql/connection.js';
 import type { RequestContext } from '../request-context.js';
 import { locationsOfProvider, type ProviderRow } from './provider.loaders.js';
 import { registerProvider } from './provider-registration.service.js';
@@ -13,6 +13,9 @@ import {
   RegisterProviderInput,
   RegisterProviderPayload,
 } from './provider.types.js';
+
+/** How many locations one provider lists at most (a provider may register many more). */
+const MAX_LOCATIONS_SHOWN = 500;
 
 @Resolver(() => Provider)
 export class ProviderResolver {
@@ -45,7 +48,11 @@ export class ProviderResolver {
   }
 
   @FieldResolver(() => [Location])
-  locations(@Root() provider: ProviderRow, @Ctx() context: RequestContext): Promise<Location[]> {
-    return locationsOfProvider(context).load(provider.id);
+  locations(
+    @Root() provider: ProviderRow,
+    @Ctx() context: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 50, description: `The first this many, oldest first; at most ${MAX_LOCATIONS_SHOWN}.` }) first: number,
+  ): Promise<Location[]> {
+    return locationsOfProvider(context).load({ id: provider.id, limit: pageSize(first, MAX_LOCATIONS_SHOWN) });
   }
 }

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../platform/graphql/connection.js';
 import { Country, Sector } from './sector.js';
+import { MAX_LOCATIONS } from './provider.validation.js';
 
 registerEnumType(Sector, { name: 'Sector', description: 'Care sector of a provider.' });
 registerEnumType(Country, { name: 'Country', description: 'Country of a location: the Netherlands or Belgium.' });
@@ -109,10 +110,10 @@ export class RegisterProviderInput {
   @Field(() => String, { nullable: true })
   agbCode?: string | null;
 
-  @Field(() => [Sector])
+  @Field(() => [Sector], { description: 'The sectors it works in: at least one, each at most once.' })
   sectors!: Sector[];
 
-  @Field(() => [LocationInput], { defaultValue: [] })
+  @Field(() => [LocationInput], { defaultValue: [], description: `Locations to register or add, at most ${MAX_LOCATIONS} per call.` })
   locations!: LocationInput[];
 }
 

@@ -59,6 +59,6 @@ export async function decideRouting(
     });
   });
   signalById(context).clear(routing.signalId);
-  routingsOfSignal(context).clear(routing.signalId);
+  routingsOfSignal(context).clearAll();
   return { routingId: routing.id, signalId: routing.signalId };
 }

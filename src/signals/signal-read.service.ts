@@ -12,7 +12,7 @@ import { signalColumns, signalStatusSql, type SignalRow } from './signal.queries
 
 /** The organisations whose data a signal is: its submitter and its recipients. */
 export async function signalOwners(context: RequestContext, signal: SignalRow): Promise<string[]> {
-  const routings = await routingsOfSignal(context).load(signal.id);
+  const routings = await routingsOfSignal(context).load({ id: signal.id });
   return [signal.sourceCode, ...routings.map((routing) => routing.recipientCode)];
 }
 
@@ -80,7 +80,7 @@ export async function listSignals(
   const shown = rows.slice(0, limit);
   // The recipients are owners too; the routings loaded here are the ones the page's fields then use.
   const loader = routingsOfSignal(context);
-  const routings = (await Promise.all(shown.map((row) => loader.load(row.id)))).flat();
+  const routings = (await Promise.all(shown.map((row) => loader.load({ id: row.id })))).flat();
   context.audit.record({
     operation: 'signals',
     resourceType: 'Signal',

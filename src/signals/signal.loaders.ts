@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { providerVisibleSql } from '../access/scope.js';
 import { signalVisibleSql } from '../access/signal-scope.js';
-import { groupBy } from '../platform/collections.js';
+import { groupBy, listLoader, type ListKey } from '../platform/collections.js';
 import { fragment, run, sqlf } from '../platform/database/sql.js';
 import { PROVIDER_COLUMNS, type ProviderRow } from '../providers/index.js';
 import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
@@ -20,19 +20,23 @@ function createSignalById(context: RequestContext): DataLoader<string, SignalRow
   });
 }
 
-/** Routings of signals the viewer can see (callers pass only such ids): all of them, with decisions. */
-export function routingsOfSignal(context: RequestContext): DataLoader<string, RoutingRow[]> {
+/**
+ * Routings of signals the viewer can see (callers pass only such ids), with decisions, by recipient; at most
+ * `limit` per signal when asked through the field.
+ */
+export function routingsOfSignal(context: RequestContext): DataLoader<ListKey, RoutingRow[], string> {
   return context.loader(createRoutingsOfSignal);
 }
 
-function createRoutingsOfSignal(context: RequestContext): DataLoader<string, RoutingRow[]> {
-  return new DataLoader(async (signalIds) => {
+function createRoutingsOfSignal(context: RequestContext): DataLoader<ListKey, RoutingRow[], string> {
+  return listLoader(async (signalIds, limit) => {
     const rows = await asOrganisation(context, (em) =>
       run<RoutingRow>(
         em,
-        sqlf`select ${routingColumns(requireViewer(context), context.now())}
-          from signal_routing r join signal s on s.id = r.signal_id left join routing_decision d on d.routing_id = r.id
-          where r.signal_id = any(${signalIds}::uuid[]) order by r.recipient`,
+        sqlf`select routed.* from unnest(${signalIds}::uuid[]) as parent(id) cross join lateral (
+            select ${routingColumns(requireViewer(context), context.now())}
+            from signal_routing r join signal s on s.id = r.signal_id left join routing_decision d on d.routing_id = r.id
+            where r.signal_id = parent.id order by r.recipient limit ${limit ?? null}) as routed`,
       ),
     );
     return groupBy(signalIds, rows, (row) => row.signalId);
@@ -58,27 +62,30 @@ function createProvidersOfSignal(context: RequestContext): DataLoader<string, Pr
   });
 }
 
-/** Other signals about the same person (same pseudonym) that the viewer may see. */
-export function relatedSignals(context: RequestContext): DataLoader<string, SignalRow[]> {
+/** Other signals about the same person (same pseudonym) that the viewer may see, newest first; at most `limit` each. */
+export function relatedSignals(context: RequestContext): DataLoader<ListKey, SignalRow[], string> {
   return context.loader(createRelatedSignals);
 }
 
-function createRelatedSignals(context: RequestContext): DataLoader<string, SignalRow[]> {
-  return new DataLoader(async (signalIds) => {
+function createRelatedSignals(context: RequestContext): DataLoader<ListKey, SignalRow[], string> {
+  return listLoader(async (signalIds, limit) => {
     const viewer = requireViewer(context);
-    const rows = await asOrganisation(context, (em) => run<SignalRow & { forSignalId: string }>(
-      em,
-      sqlf`select origin.id as "forSignalId", ${signalColumns('s', context.now())}
-        from signal origin join signal s on s.subject_pseudonym = origin.subject_pseudonym and s.id <> origin.id
-        where origin.id = any(${signalIds}::uuid[]) and origin.subject_pseudonym is not null and ${signalVisibleSql(viewer, 's')}
-        order by s.received_at desc, s.id`,
-    ));
+    const rows = await asOrganisation(context, (em) =>
+      run<SignalRow & { forSignalId: string }>(
+        em,
+        sqlf`select related.* from signal origin cross join lateral (
+            select origin.id as "forSignalId", ${signalColumns('s', context.now())}
+            from signal s where s.subject_pseudonym = origin.subject_pseudonym and s.id <> origin.id and ${signalVisibleSql(viewer, 's')}
+            order by s.received_at desc, s.id limit ${limit ?? null}) as related
+          where origin.id = any(${signalIds}::uuid[]) and origin.subject_pseudonym is not null`,
+      ),
+    );
     if (rows.length > 0) {
-      context.audit.record({
-        operation: 'signal.relatedSignals',
-        resourceType: 'Signal',
-        resources: rows.map((row) => ({ id: row.id, owners: [row.sourceCode] })),
-      });
+      context.audit.recordRead(
+        'signal.relatedSignals',
+        'Signal',
+        rows.map((row) => ({ id: row.id, owners: [row.sourceCode] })),
+      );
     }
     return groupBy(signalIds, rows, (row) => row.forSignalId, ({ forSignalId: _forSignalId, ...signal }) => signal);
   });

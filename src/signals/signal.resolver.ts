@@ -3,7 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root
 import { Requires, RequiresAuthentication } from '../access/operation-access.js';
 import { Organisation, organisationLoader } from '../organisations/index.js';
 import { BadUserInputError } from '../platform/errors.js';
-import type { Page } from '../platform/graphql/connection.js';
+import { pageSize, type Page } from '../platform/graphql/connection.js';
 import { Provider, type ProviderRow } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import { describeCondition } from './routing-doc.js';
@@ -13,7 +13,7 @@ import { SubmitOutcome } from './signal.enums.js';
 import { providersOfSignal, relatedSignals, routingsOfSignal, signalById } from './signal.loaders.js';
 import type { RoutingRow, SignalRow } from './signal.queries.js';
 import { getSignal, listSignals, signalOwners } from './signal-read.service.js';
-import { submitSignal, submitSignals } from './signal-submission.service.js';
+import { MAX_BULK, submitSignal, submitSignals } from './signal-submission.service.js';
 import {
   DecideRoutingInput,
   RoutingDecision,
@@ -28,6 +28,9 @@ import {
   SubmitSignalResult,
   SubmitSignalsPayload,
 } from './signal.types.js';
+
+/** How many other signals about the same person one signal lists at most. */
+const MAX_RELATED = 50;
 
 @Resolver(() => Signal)
 export class SignalResolver {
@@ -65,12 +68,15 @@ export class SignalResolver {
   async submitSignal(@Arg('input', () => SubmitSignalInput) input: SubmitSignalInput, @Ctx() context: RequestContext) {
     const { signalId, duplicate } = await submitSignal(context, input);
     const signal = (await signalById(context).load(signalId))!;
-    return { signal, routings: await routingsOfSignal(context).load(signalId), duplicate };
+    return { signal, routings: await routingsOfSignal(context).load({ id: signalId }), duplicate };
   }
 
   @Mutation(() => SubmitSignalsPayload, { description: 'Submits up to 1,000 signals; one result per item, valid items are kept.' })
   @Requires('signal.submit')
-  async submitSignals(@Arg('input', () => [SubmitSignalInput]) input: SubmitSignalInput[], @Ctx() context: RequestContext) {
+  async submitSignals(
+    @Arg('input', () => [SubmitSignalInput], { description: `1 to ${MAX_BULK} signals.` }) input: SubmitSignalInput[],
+    @Ctx() context: RequestContext,
+  ) {
     const results = await submitSignals(context, input);
     return {
       results: results.map((result) => ({
@@ -90,7 +96,7 @@ export class SignalResolver {
   @Requires('signal.decide')
   async decideRouting(@Arg('input', () => DecideRoutingInput) input: DecideRoutingInput, @Ctx() context: RequestContext) {
     const { routingId, signalId } = await decideRouting(context, input);
-    const routing = (await routingsOfSignal(context).load(signalId)).find((row) => row.id === routingId)!;
+    const routing = (await routingsOfSignal(context).load({ id: signalId })).find((row) => row.id === routingId)!;
     return { routing };
   }
 
@@ -106,12 +112,17 @@ export class SignalResolver {
 
   @FieldResolver(() => [SignalRouting])
   routings(@Root() signal: SignalRow, @Ctx() context: RequestContext): Promise<RoutingRow[]> {
-    return routingsOfSignal(context).load(signal.id);
+    return routingsOfSignal(context).load({ id: signal.id });
   }
 
   @FieldResolver(() => [Signal])
-  relatedSignals(@Root() signal: SignalRow, @Ctx() context: RequestContext): Promise<SignalRow[]> {
-    return signal.hasSubject ? relatedSignals(context).load(signal.id) : Promise.resolve([]);
+  relatedSignals(
+    @Root() signal: SignalRow,
+    @Ctx() context: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 10, description: `The newest this many, at most ${MAX_RELATED}.` }) first: number,
+  ): Promise<SignalRow[]> {
+    const limit = pageSize(first, MAX_RELATED);
+    return signal.hasSubject ? relatedSignals(context).load({ id: signal.id, limit }) : Promise.resolve([]);
   }
 }
 

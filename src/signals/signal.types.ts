@@ -4,6 +4,7 @@ import { Connection } from '../platform/graphql/connection.js';
 import { DateTime } from '../platform/graphql/scalars.js';
 import { Provider } from '../providers/index.js';
 import { RoutingOutcome, RoutingStatus, Severity, SignalCategory, SignalStatus, SubmitOutcome } from './signal.enums.js';
+import { MAX_PROVIDER_REFS } from './signal.validation.js';
 
 registerEnumType(SignalCategory, { name: 'SignalCategory' });
 registerEnumType(Severity, { name: 'Severity' });
@@ -134,7 +135,7 @@ export class SubmitSignalInput {
   @Field(() => Boolean, { defaultValue: false })
   possibleCriminalOffence!: boolean;
 
-  @Field(() => [ProviderRefInput])
+  @Field(() => [ProviderRefInput], { description: `The providers concerned, 1 to ${MAX_PROVIDER_REFS}, each named by exactly one key.` })
   providers!: ProviderRefInput[];
 
   @Field(() => DateTime)

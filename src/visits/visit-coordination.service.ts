@@ -6,7 +6,7 @@ import { uuidv7 } from '../platform/ids.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { findProposal, PROPOSAL_COLUMNS, type ProposalRow } from './coordination-proposals.js';
 import { ProposalStatus, VisitAction } from './visit.enums.js';
-import { checkIds, checkText, MAX_PARTICIPANTS, MAX_PROVIDERS } from './visit.validation.js';
+import { checkIds, checkText, MAX_MERGE, MAX_PARTICIPANTS, MAX_PROVIDERS } from './visit.validation.js';
 import type { VisitRow } from './visit.queries.js';
 import {
   addHistory,
@@ -24,8 +24,6 @@ import {
   withdrawProposals,
   type LockedVisit,
 } from './visit-writes.js';
-
-const MAX_MERGE = 20;
 
 export interface CoordinationResult {
   leadVisitId: string;

@@ -1,6 +1,6 @@
-import { organisationKindOf, OrganisationKind } from '../access/organisations.js';
+import { OrganisationKind } from '../access/organisations.js';
 import { requireAction } from '../access/policy.js';
-import { locationInReach, reachDescription, visibleProviderIds } from '../access/scope.js';
+import { locationInReach, organisationsReaching, reachDescription, visibleProviderIds } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { ensureOrganisationRow } from '../organisations/index.js';
 import { run, sqlf, sqlOne } from '../platform/database/sql.js';
@@ -78,13 +78,10 @@ async function checkPlace(context: RequestContext, viewer: Viewer, draft: PlanDr
       problems.add('input.locationId', `You can only visit locations ${reachDescription(viewer)}.`);
     }
   }
-  for (const [index, code] of draft.sharedWith.entries()) {
-    const kind = organisationKindOf(code)!;
-    const partner: Viewer = { organisation: code, kind, sub: '', roles: new Set(), issuer: '' };
-    if ((await visibleProviderIds(context.em, partner, draft.providerIds)).size === 0) {
-      problems.add(`input.sharedWith[${index}]`, `${code} does not supervise any provider of this visit.`);
-    }
-  }
+  const supervising = await organisationsReaching(context.em, draft.sharedWith, draft.providerIds);
+  draft.sharedWith.forEach((code, index) => {
+    if (!supervising.has(code)) problems.add(`input.sharedWith[${index}]`, `${code} does not supervise any provider of this visit.`);
+  });
   problems.throwIfAny();
 }
 

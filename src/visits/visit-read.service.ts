@@ -158,7 +158,7 @@ export async function checkVisitConflicts(
           select vp.visit_id from visit_provider vp
           where vp.provider_id = any(${providerIds}::uuid[]) and vp.active and vp.time_window && visit_margin_window(${planned}, ${margin}::int))
         and o.id is distinct from ${excluded}::uuid and ${visitVisibleSql(viewer, 'o')}
-      order by lower(o_s.w), o.id`,
+      order by lower(o_s.w), o.id limit ${MAX_WHAT_IF}`,
   );
   context.audit.record({
     operation: 'visitConflicts',
@@ -176,6 +176,9 @@ export async function checkVisitConflicts(
     justification: null,
   }));
 }
+
+/** The what-if check lists at most this many conflicting visits, earliest first. */
+export const MAX_WHAT_IF = 100;
 
 export interface SupervisoryLoadResult {
   provider: ProviderRow;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { providerVisibleSql } from '../access/scope.js';
 import { visitDetailSql, visitVisibleSql } from '../access/visit-scope.js';
-import { groupBy } from '../platform/collections.js';
+import { groupBy, listLoader, type ListKey } from '../platform/collections.js';
 import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
 import { PROVIDER_COLUMNS, type ProviderRow } from '../providers/index.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
@@ -54,32 +54,31 @@ export interface ConflictView {
   justification: string | null;
 }
 
-/** The conflicts of each visit with other visits the viewer can see; open ones first. */
-export function conflictsOfVisit(context: RequestContext): DataLoader<string, ConflictView[]> {
+/**
+ * The conflicts of each visit with other visits the viewer can see: open ones first, then by when they were
+ * detected; at most `limit` per visit.
+ */
+export function conflictsOfVisit(context: RequestContext): DataLoader<ListKey, ConflictView[], string> {
   return context.loader(createConflictsOfVisit);
 }
 
-function createConflictsOfVisit(context: RequestContext): DataLoader<string, ConflictView[]> {
-  return new DataLoader(async (visitIds) => {
+function createConflictsOfVisit(context: RequestContext): DataLoader<ListKey, ConflictView[], string> {
+  return listLoader(async (visitIds, limit) => {
     const viewer = requireViewer(context);
     const rows = await run<VisitRow & Omit<ConflictView, 'visit'> & { forVisitId: string }>(
       context.em,
-      sqlf`with pairs as (
-          select c.*, c.visit_a_id as this_id, c.visit_b_id as other_id from visit_conflict c where c.visit_a_id = any(${visitIds}::uuid[])
-          union all
-          select c.*, c.visit_b_id, c.visit_a_id from visit_conflict c where c.visit_b_id = any(${visitIds}::uuid[])
-        )
-        select pairs.this_id as "forVisitId", ${visitColumns(viewer, 'o')},
-          case when o.lead_organisation = t.lead_organisation then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
-          visit_gap_days(visit_planning_window(t.time_window, t.announced), visit_planning_window(o.time_window, o.announced)) as "gapDays",
-          pairs.resolution, ${fragment(isoTimestamp('pairs.detected_at'))} as "detectedAt",
-          pairs.resolved_by_organisation as "resolvedByCode",
-          case when ${visitDetailSql(viewer, 't')} then pairs.justification end as justification
-        from pairs
-        join visit t on t.id = pairs.this_id
-        join visit o on o.id = pairs.other_id ${visitJoins(viewer, 'o')}
-        where ${visitVisibleSql(viewer, 'o')}
-        order by pairs.resolution is not null, pairs.detected_at, o.id`,
+      sqlf`select shown.* from unnest(${visitIds}::uuid[]) as t_id(id) join visit t on t.id = t_id.id cross join lateral (
+          select t.id as "forVisitId", ${visitColumns(viewer, 'o')},
+            case when o.lead_organisation = t.lead_organisation then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
+            visit_gap_days(visit_planning_window(t.time_window, t.announced), visit_planning_window(o.time_window, o.announced)) as "gapDays",
+            c.resolution, ${fragment(isoTimestamp('c.detected_at'))} as "detectedAt",
+            c.resolved_by_organisation as "resolvedByCode",
+            case when ${visitDetailSql(viewer, 't')} then c.justification end as justification
+          from visit_conflict c
+          join visit o on o.id = case when c.visit_a_id = t.id then c.visit_b_id else c.visit_a_id end ${visitJoins(viewer, 'o')}
+          where (c.visit_a_id = t.id or c.visit_b_id = t.id) and ${visitVisibleSql(viewer, 'o')}
+          order by c.resolution is not null, c.detected_at, o.id
+          limit ${limit ?? null}) as shown`,
     );
     if (rows.length > 0) {
       context.audit.record({
@@ -112,21 +111,26 @@ export interface HistoryRow {
   previousEnd: string | null;
 }
 
-/** The history of visits; callers ask only for visits the viewer has the detail view of. */
-export function historyOfVisit(context: RequestContext): DataLoader<string, HistoryRow[]> {
+/**
+ * The history of visits, oldest first; with a `limit`, the most recent entries. Callers ask only for visits the
+ * viewer has the detail view of.
+ */
+export function historyOfVisit(context: RequestContext): DataLoader<ListKey, HistoryRow[], string> {
   return context.loader(createHistoryOfVisit);
 }
 
-function createHistoryOfVisit(context: RequestContext): DataLoader<string, HistoryRow[]> {
-  return new DataLoader(async (visitIds) => {
-    const rows = await run<HistoryRow>(
+function createHistoryOfVisit(context: RequestContext): DataLoader<ListKey, HistoryRow[], string> {
+  return listLoader(async (visitIds, limit) => {
+    const rows = await run<HistoryRow & { n: number }>(
       context.em,
-      sqlf`select h.visit_id as "visitId", ${fragment(isoTimestamp('h.at'))} as at, h.action, h.actor_organisation as "actorOrganisation",
-          h.actor_sub as "actorSub", h.reason, h.related_visit_id as "relatedVisitId",
-          ${fragment(isoTimestamp('lower(h.previous_window)'))} as "previousStart",
-          ${fragment(isoTimestamp('upper(h.previous_window)'))} as "previousEnd"
-        from visit_history h where h.visit_id = any(${visitIds}::uuid[]) order by h.at, h.id`,
+      sqlf`select recent.* from unnest(${visitIds}::uuid[]) as parent(id) cross join lateral (
+          select h.visit_id as "visitId", ${fragment(isoTimestamp('h.at'))} as at, h.action, h.actor_organisation as "actorOrganisation",
+            h.actor_sub as "actorSub", h.reason, h.related_visit_id as "relatedVisitId",
+            ${fragment(isoTimestamp('lower(h.previous_window)'))} as "previousStart",
+            ${fragment(isoTimestamp('upper(h.previous_window)'))} as "previousEnd", h.id as n
+          from visit_history h where h.visit_id = parent.id order by h.at desc, h.id desc limit ${limit ?? null}) as recent
+        order by recent.at, recent.n`,
     );
-    return groupBy(visitIds, rows, (row) => row.visitId);
+    return groupBy(visitIds, rows, (row) => row.visitId, ({ n: _n, ...entry }) => entry);
   });
 }

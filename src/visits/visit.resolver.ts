@@ -1,14 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Requires } from '../access/operation-access.js';
 import { Organisation, organisationLoader } from '../organisations/index.js';
-import type { Page } from '../platform/graphql/connection.js';
+import { pageSize, type Page } from '../platform/graphql/connection.js';
 import { Location, Provider, type ProviderRow } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import { WindowPrecision } from './visit.enums.js';
 import { conflictsOfVisit, historyOfVisit, providersOfVisit, visitById, type ConflictView, type HistoryRow } from './visit.loaders.js';
 import type { VisitRow } from './visit.queries.js';
 import { cancelVisit, completeVisit, planVisit, rescheduleVisit } from './visit-planning.service.js';
-import { checkVisitConflicts, getVisit, listVisits, supervisoryLoad, type SupervisoryLoadResult } from './visit-read.service.js';
+import { checkVisitConflicts, getVisit, listVisits, MAX_WHAT_IF, supervisoryLoad, type SupervisoryLoadResult } from './visit-read.service.js';
 import { acknowledgeConflict } from './visit-coordination.service.js';
 import {
   AcknowledgeConflictInput,
@@ -36,9 +36,14 @@ const organisations = (context: RequestContext, codes: readonly string[]) =>
 
 async function planPayload(context: RequestContext, id: string) {
   const visit = (await visitById(context).load(id))!;
-  const conflicts = (await conflictsOfVisit(context).load(id)).filter((conflict) => conflict.resolution === null);
+  const conflicts = (await conflictsOfVisit(context).load({ id, limit: MAX_CONFLICTS })).filter((conflict) => conflict.resolution === null);
   return { visit, conflicts };
 }
+
+/** How many conflicts one visit lists at most (planVisit's answer shows at most this many open ones). */
+export const MAX_CONFLICTS = 100;
+/** How many history entries one visit lists: the most recent. */
+export const MAX_HISTORY = 100;
 
 @Resolver(() => Visit)
 export class VisitResolver {
@@ -59,7 +64,9 @@ export class VisitResolver {
     return listVisits(context, filter, first, after);
   }
 
-  @Query(() => [VisitConflict], { description: 'What-if: the visits a planned window would conflict with. Writes nothing.' })
+  @Query(() => [VisitConflict], {
+    description: `What-if: the visits a planned window would conflict with (at most ${MAX_WHAT_IF}, earliest first). Writes nothing.`,
+  })
   @Requires('visit.plan')
   visitConflicts(@Arg('input', () => VisitConflictCheckInput) input: VisitConflictCheckInput, @Ctx() context: RequestContext): Promise<ConflictView[]> {
     return checkVisitConflicts(context, input);
@@ -136,8 +143,12 @@ export class VisitResolver {
   }
 
   @FieldResolver(() => [VisitConflict])
-  conflicts(@Root() visit: VisitRow, @Ctx() context: RequestContext): Promise<ConflictView[]> {
-    return conflictsOfVisit(context).load(visit.id);
+  conflicts(
+    @Root() visit: VisitRow,
+    @Ctx() context: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 20, description: `Open ones first, then by detection; at most ${MAX_CONFLICTS}.` }) first: number,
+  ): Promise<ConflictView[]> {
+    return conflictsOfVisit(context).load({ id: visit.id, limit: pageSize(first, MAX_CONFLICTS) });
   }
 
   @FieldResolver(() => Visit, { nullable: true })
@@ -150,7 +161,7 @@ export class VisitResolver {
 
   @FieldResolver(() => [VisitHistoryEntry])
   async history(@Root() visit: VisitRow, @Ctx() context: RequestContext): Promise<HistoryRow[]> {
-    return visit.detail ? historyOfVisit(context).load(visit.id) : [];
+    return visit.detail ? historyOfVisit(context).load({ id: visit.id, limit: MAX_HISTORY }) : [];
   }
 }
 

@@ -3,6 +3,7 @@ import { Organisation } from '../organisations/index.js';
 import { Connection } from '../platform/graphql/connection.js';
 import { DateTime } from '../platform/graphql/scalars.js';
 import { Location, Provider } from '../providers/index.js';
+import { MAX_MERGE, MAX_PROVIDERS, MAX_SHARED_WITH, MAX_TEXT, MAX_THEME_LENGTH, MAX_THEMES } from './visit.validation.js';
 import {
   ConflictResolution,
   ConflictScope,
@@ -237,7 +238,7 @@ export class SupervisoryLoad {
 
 @InputType('PlanVisitInput')
 export class PlanVisitInput {
-  @Field(() => [ID])
+  @Field(() => [ID], { description: `The providers visited (1 to ${MAX_PROVIDERS}; a network visit covers several).` })
   providerIds!: string[];
 
   @Field(() => ID, { nullable: true, description: 'A location of one of the providers.' })
@@ -255,19 +256,22 @@ export class PlanVisitInput {
   @Field(() => VisitKind)
   kind!: VisitKind;
 
-  @Field(() => [String], { defaultValue: [] })
+  @Field(() => [String], { defaultValue: [], description: `Free tags, at most ${MAX_THEMES} of ${MAX_THEME_LENGTH} characters each.` })
   themes!: string[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: `At most ${MAX_TEXT} characters.` })
   notes?: string | null;
 
-  @Field(() => [String], { defaultValue: [], description: 'Organisation codes given the detail view.' })
+  @Field(() => [String], {
+    defaultValue: [],
+    description: `Organisation codes given the detail view, at most ${MAX_SHARED_WITH}; each must supervise a provider of the visit.`,
+  })
   sharedWith!: string[];
 }
 
 @InputType('VisitConflictCheckInput')
 export class VisitConflictCheckInput {
-  @Field(() => [ID])
+  @Field(() => [ID], { description: `1 to ${MAX_PROVIDERS} providers.` })
   providerIds!: string[];
 
   @Field(() => DateTime)
@@ -333,7 +337,7 @@ export class CoordinateVisitsInput {
   @Field(() => ID, { description: 'Your organisation\'s visit that becomes the joint visit.' })
   leadVisitId!: string;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: `The visits to merge into it, 1 to ${MAX_MERGE}.` })
   visitIds!: string[];
 
   @Field(() => String, { nullable: true })

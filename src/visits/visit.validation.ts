@@ -10,6 +10,7 @@ export const MAX_DAYS_AHEAD = 730;
 export const MAX_PROVIDERS = 20;
 export const MAX_THEMES = 20;
 export const MAX_SHARED_WITH = 20;
+export const MAX_MERGE = 20;
 export const MAX_PARTICIPANTS = 20;
 export const MAX_THEME_LENGTH = 60;
 export const MAX_TEXT = 4_000;
@@ -92,6 +93,7 @@ export function validatePlan(input: PlanFields, now: Date, ownOrganisation: stri
   const notes = checkText(problems, input.notes, 'input.notes', false);
 
   const sharedWith = [...(input.sharedWith ?? [])].map((code) => code.trim());
+  if (sharedWith.length > MAX_SHARED_WITH) problems.add('input.sharedWith', `At most ${MAX_SHARED_WITH} organisations.`);
   if (new Set(sharedWith).size !== sharedWith.length) problems.add('input.sharedWith', 'Organisations are listed more than once.');
   sharedWith.forEach((code, index) => {
     const field = `input.sharedWith[${index}]`;
