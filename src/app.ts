@@ -19,6 +19,7 @@ import { graphiqlAvailable, graphiqlPage, registerGraphiqlAssets, type DemoPerso
 import { createHttpServer, type Readiness } from './platform/http/server.js';
 import type { Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
+import { TokenRejectedError } from './platform/errors.js';
 import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
 import { buildGraphQLSchema } from './schema.js';
 
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     issuers: options.issuers,
     clock,
     onRejected: (reason, issuer) => logger.info({ reason, issuer }, 'access token rejected'),
+    onWarning: (message, details) => logger.warn(details, message),
   });
   const auditWriter = new AuditWriter(() => orm.em.fork());
   const checkpointer = new AuditCheckpointer({ key: options.auditKey, directory: config.auditCheckpointDir, forkEm: () => orm.em.fork() });
@@ -126,12 +128,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
           authError = error as Error;
         }
         const cache = createLoaderCache();
+        const audit = new AuditTrail(viewer, request.id, auditWriter, clock);
+        // A refused token is a security event: audited (without the token), and attributed to an organisation only
+        // when its signature held and its issuer may speak for that organisation.
+        if (authError instanceof TokenRejectedError) audit.recordRejectedToken(authError);
         const context: RequestContext = {
           viewer,
           authError,
           em: orm.em.fork(),
           requestId: request.id,
-          audit: new AuditTrail(viewer, request.id, auditWriter, clock),
+          audit,
           settings,
           now: clock,
           loader: (factory) => cache(context, factory),

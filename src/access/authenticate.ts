@@ -1,17 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  decodeJwt,
-  errors as joseErrors,
-  jwtVerify,
-  type JSONWebKeySet,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from 'jose';
-import { UnauthenticatedError } from '../platform/errors.js';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { TokenRejectedError } from '../platform/errors.js';
 import { issuerMaySpeakFor, type TrustedIssuer } from './issuers.js';
+import { keySetFor } from './jwks.js';
 import { isOrganisationCode, organisationKindOf } from './organisations.js';
 import { isRole, type Role } from './roles.js';
 import type { Viewer } from './viewer.js';
@@ -27,6 +17,8 @@ export interface AuthenticatorOptions {
   clock?: Clock;
   /** Called with the reason a token was refused; reasons go to the log, callers get a short message. */
   onRejected?: (reason: string, issuer: string | undefined) => void;
+  /** Called when an issuer's keys could not be refreshed and the last good ones stand in. */
+  onWarning?: (message: string, details: Record<string, unknown>) => void;
 }
 
 interface IssuerKeys {
@@ -41,7 +33,8 @@ export class Authenticator {
   constructor(private readonly options: AuthenticatorOptions) {
     this.clock = options.clock ?? (() => new Date());
     for (const config of options.issuers) {
-      this.issuers.set(config.issuer, { config, keys: keySetFor(config.jwksUri) });
+      const keys = keySetFor(config.jwksUri, { now: () => this.clock().getTime(), onWarning: options.onWarning });
+      this.issuers.set(config.issuer, { config, keys });
     }
   }
 
@@ -61,7 +54,7 @@ export class Authenticator {
       throw this.reject('the token is not a well-formed JWT');
     }
     const issuer = typeof unverified.iss === 'string' ? this.issuers.get(unverified.iss) : undefined;
-    if (!issuer) throw this.reject('the token issuer is not trusted', unverified.iss);
+    if (!issuer) throw this.reject('the token issuer is not trusted');
 
     const now = this.clock();
     let payload: JWTPayload;
@@ -75,10 +68,12 @@ export class Authenticator {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
-      throw this.reject(describeJoseError(error), issuer.config.issuer);
+      // jose checks the claims only after the signature held: a claim failure is still the issuer's token.
+      const signed = error instanceof joseErrors.JWTExpired || error instanceof joseErrors.JWTClaimValidationFailed;
+      throw this.reject(describeJoseError(error), issuer.config, signed ? unverified : undefined);
     }
     if (typeof payload.iat === 'number' && payload.iat > now.getTime() / 1000 + CLOCK_LEEWAY_SECONDS) {
-      throw this.reject('the token was issued in the future', issuer.config.issuer);
+      throw this.reject('the token was issued in the future', issuer.config, payload);
     }
     return this.viewerFrom(payload, issuer.config);
   }
@@ -86,24 +81,31 @@ export class Authenticator {
   private viewerFrom(payload: JWTPayload, issuer: TrustedIssuer): Viewer {
     const { sub, org, roles } = payload as JWTPayload & { org?: unknown; roles?: unknown };
     if (typeof sub !== 'string' || sub.trim() === '' || sub.length > 200) {
-      throw this.reject('the "sub" claim is missing or invalid', issuer.issuer);
+      throw this.reject('the "sub" claim is missing or invalid', issuer, payload);
     }
     if (typeof org !== 'string' || !isOrganisationCode(org)) {
-      throw this.reject('the "org" claim is missing or not an organisation code', issuer.issuer);
+      throw this.reject('the "org" claim is missing or not an organisation code', issuer, payload);
     }
     if (!issuerMaySpeakFor(issuer.organisations, org)) {
-      throw this.reject(`issuer ${issuer.issuer} may not speak for organisation ${org}`, issuer.issuer);
+      throw this.reject(`issuer ${issuer.issuer} may not speak for organisation ${org}`, issuer, payload);
     }
     if (roles !== undefined && !Array.isArray(roles)) {
-      throw this.reject('the "roles" claim must be an array of role names', issuer.issuer);
+      throw this.reject('the "roles" claim must be an array of role names', issuer, payload);
     }
     const known = new Set<Role>((roles ?? []).filter(isRole));
     return { sub, organisation: org, kind: organisationKindOf(org)!, roles: known, issuer: issuer.issuer };
   }
 
-  private reject(reason: string, issuer?: string): UnauthenticatedError {
-    this.options.onRejected?.(reason, issuer);
-    return new UnauthenticatedError(`The access token was rejected: ${reason}.`);
+  /**
+   * `signed`: the claims, when the issuer's signature held over them; only then, and only when that issuer may
+   * speak for the organisation they name, is the refusal attributed to that organisation.
+   */
+  private reject(reason: string, issuer?: TrustedIssuer, signed?: JWTPayload): TokenRejectedError {
+    const org = (signed as { org?: unknown } | undefined)?.org;
+    const organisation =
+      issuer && typeof org === 'string' && isOrganisationCode(org) && issuerMaySpeakFor(issuer.organisations, org) ? org : undefined;
+    this.options.onRejected?.(reason, issuer?.issuer);
+    return new TokenRejectedError(reason, issuer?.issuer, organisation);
   }
 }
 
@@ -122,34 +124,4 @@ function describeJoseError(error: unknown): string {
     return `the token could not be verified (${(error as joseErrors.JOSEError).code})`;
   }
   return 'the token could not be verified';
-}
-
-function keySetFor(jwksUri: string): JWTVerifyGetKey {
-  const url = new URL(jwksUri);
-  if (url.protocol === 'file:') return fileKeySet(fileURLToPath(url));
-  return createRemoteJWKSet(url, { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
-}
-
-/**
- * A JWKS kept in a file. It is read on first use and read again when a token names a key it does not hold,
- * so keys can be rotated by replacing the file.
- */
-function fileKeySet(file: string): JWTVerifyGetKey {
-  let current: { keys: JWTVerifyGetKey; loadedAt: number } | undefined;
-  const load = async () => {
-    const jwks = JSON.parse(await readFile(file, 'utf8')) as JSONWebKeySet;
-    current = { keys: createLocalJWKSet(jwks), loadedAt: Date.now() };
-    return current;
-  };
-  return async (header, token) => {
-    const loaded = current ?? (await load());
-    try {
-      return await loaded.keys(header, token);
-    } catch (error) {
-      if (error instanceof joseErrors.JWKSNoMatchingKey && Date.now() - loaded.loadedAt > 5_000) {
-        return (await load()).keys(header, token);
-      }
-      throw error;
-    }
-  };
 }

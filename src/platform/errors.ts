@@ -30,6 +30,24 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
+/**
+ * A token that was refused. Callers all get the same short message — which check failed would tell an attacker
+ * about our trust configuration — while the reason goes to the log and the audit log. Never holds the token.
+ */
+export class TokenRejectedError extends UnauthenticatedError {
+  constructor(
+    readonly reason: string,
+    /** The token's issuer, when it is one we trust. */
+    readonly issuer: string | undefined,
+    /** The organisation the token is attributable to: only when its signature held and its issuer may speak for it. */
+    readonly organisation: string | undefined,
+  ) {
+    super(TOKEN_REJECTED);
+  }
+}
+
+export const TOKEN_REJECTED = 'The access token was rejected.';
+
 export class ForbiddenError extends AppError {
   constructor(message = 'Your roles do not allow this operation.') {
     super('FORBIDDEN', message);

@@ -86,7 +86,7 @@ describe('list limits', () => {
     const tooMany = await igj.fails(`query($id: ID!) { provider(id: $id) { locations(first: 501) { id } } }`, { id: provider });
     expect(tooMany).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
 
-    const visits = [];
+    const visits: string[] = [];
     for (let day = 0; day < 5; day++) visits.push((await plan(igj, { providerIds: [provider], start: dayAt(base, day * 2) })).visit.id);
     const conflicts = async (first: number) =>
       (await igj.ok(`query($id: ID!, $first: Int) { visit(id: $id) { conflicts(first: $first) { visit { id } } } }`, { id: visits[0], first })).visit.conflicts;
