@@ -8,5 +8,5 @@ export { PROVIDER_COLUMNS } from './provider.loaders.js';
 export { findVisibleProvider } from './provider.service.js';
 export { registerProvider } from './provider-registration.service.js';
 export type { RegisterProviderFields } from './provider.validation.js';
-export { agbCodeProblem, bsnProblem, kboNumberProblem, kvkNumberProblem } from './identifiers.js';
+export { agbCodeProblem, bsnProblem, gemeentecodeProblem, kboNumberProblem, kvkNumberProblem } from './identifiers.js';
 export { LOCATION_COLUMNS } from './provider.loaders.js';

@@ -1,6 +1,6 @@
 import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Country } from './sector.js';
-import { OrganisationEntity } from '../organisations/organisation.entity.js';
+import { OrganisationEntity } from '../organisations/index.js';
 import { ProviderEntity } from './provider.entity.js';
 
 /** A location (vestiging) of a provider. Dutch locations lie in one municipality, which may supervise it. */

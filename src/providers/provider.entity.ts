@@ -1,5 +1,5 @@
 import { ArrayType, Check, Collection, Entity, Index, ManyToOne, OneToMany, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { OrganisationEntity } from '../organisations/organisation.entity.js';
+import { OrganisationEntity } from '../organisations/index.js';
 import { LocationEntity } from './location.entity.js';
 import type { Sector } from './sector.js';
 

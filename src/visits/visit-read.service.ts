@@ -2,7 +2,7 @@ import { requireAction } from '../access/policy.js';
 import { providerVisibleSql, visibleProviderIds } from '../access/scope.js';
 import { visitVisibleSql } from '../access/visit-scope.js';
 import { findVisibleProvider, type ProviderRow } from '../providers/index.js';
-import { gemeentecodeProblem } from '../providers/identifiers.js';
+import { gemeentecodeProblem } from '../providers/index.js';
 import { isOrganisationCode } from '../access/organisations.js';
 import { joinSql, run, sqlf, fragment, type SqlFragment } from '../platform/database/sql.js';
 import { rangeLiteral } from '../platform/database/tstzrange.js';

@@ -16,7 +16,7 @@ import { load, median } from './load.js';
 
 /**
  * npm run bench [-- --quick]
- * The performance bars of docs/quality (P1–P8), each a ratio measured side by side in this run: the API against a
+ * The performance bars of docs/performance.md (P1–P8), each a ratio measured side by side in this run: the API against a
  * bare node:http handler running the same SQL on the same driver and pool, alternating the order over two rounds
  * and reporting the worse round. --quick shortens the runs and skips the 10 M-visit step.
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OrganisationKind } from '../../src/access/organisations.js';
 import { Sector } from '../../src/providers/index.js';
 import { routeSignal, type ProviderFacts, type RoutingFacts } from '../../src/signals/routing.js';
-import { CURRENT_RULE_SET, type RuleSet } from '../../src/signals/routing-rules.js';
+import { CURRENT_RULE_SET, ruleSet, type RuleSet } from '../../src/signals/routing-rules.js';
 import { renderRoutingDoc } from '../../src/signals/routing-doc.js';
 import { Severity, SignalCategory } from '../../src/signals/signal.enums.js';
 
@@ -41,74 +41,79 @@ function facts(overrides: Partial<RoutingFacts> = {}): RoutingFacts {
 const route = (overrides: Partial<RoutingFacts> = {}) =>
   Object.fromEntries(routeSignal(facts(overrides)).map((routing) => [routing.recipient, routing.ruleId]));
 
+/**
+ * Every expectation is the exact set of recipients with the rule that fired for each: an extra recipient (personal
+ * data sent somewhere it should not go) fails as surely as a missing one.
+ */
 describe('routing rules', () => {
   describe('OM-STRAFBAAR-FEIT / OM-STRAFBARE-CATEGORIE: possible criminal offences go to the OM within 13 weeks', () => {
     it('the flag routes to the OM', () => {
-      expect(route({ possibleCriminalOffence: true })).toMatchObject({ OM: 'OM-STRAFBAAR-FEIT' });
+      expect(route({ possibleCriminalOffence: true })).toEqual({ OM: 'OM-STRAFBAAR-FEIT', IGJ: 'IGJ-GEZONDHEIDSZORG' });
       const [om] = routeSignal(facts({ possibleCriminalOffence: true })).filter((routing) => routing.recipient === 'OM');
       expect(om!.dueDays).toBe(13 * 7);
     });
     it.each([SignalCategory.NIET_NATUURLIJK_OVERLIJDEN, SignalCategory.ILLEGALE_GENEESMIDDELEN, SignalCategory.ONBEVOEGD_HANDELEN])(
       'category %s routes to the OM without the flag',
-      (category) => expect(route({ category })).toMatchObject({ OM: 'OM-STRAFBARE-CATEGORIE' }),
+      (category) => expect(route({ category })).toEqual({ OM: 'OM-STRAFBARE-CATEGORIE', IGJ: 'IGJ-GEZONDHEIDSZORG' }),
     );
     it('the flag wins over the category when both hold (first rule recorded, one routing)', () => {
-      const routings = routeSignal(facts({ possibleCriminalOffence: true, category: SignalCategory.ONBEVOEGD_HANDELEN }));
-      expect(routings.filter((routing) => routing.recipient === 'OM')).toEqual([
-        expect.objectContaining({ ruleId: 'OM-STRAFBAAR-FEIT' }),
-      ]);
+      expect(route({ possibleCriminalOffence: true, category: SignalCategory.ONBEVOEGD_HANDELEN })).toEqual({
+        OM: 'OM-STRAFBAAR-FEIT',
+        IGJ: 'IGJ-GEZONDHEIDSZORG',
+      });
     });
-    it('not otherwise', () => {
-      expect(route({ category: SignalCategory.CALAMITEIT, severity: Severity.CRITICAL })).not.toHaveProperty('OM');
+    it('not otherwise: no category alone sends a signal to the OM', () => {
+      expect(route({ category: SignalCategory.CALAMITEIT, severity: Severity.CRITICAL })).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' });
+      expect(route({ category: SignalCategory.ZORGFRAUDE })).not.toHaveProperty('OM');
     });
   });
 
   describe('NZA-IGJ-ZORGFRAUDE: care fraud to the NZa and IGJ', () => {
-    it('routes to both', () => expect(route({ category: SignalCategory.ZORGFRAUDE })).toMatchObject({ NZA: 'NZA-IGJ-ZORGFRAUDE', IGJ: 'NZA-IGJ-ZORGFRAUDE' }));
-    it('not other categories', () => expect(route({ category: SignalCategory.KLACHT })).not.toHaveProperty('NZA'));
+    it('routes to both', () => expect(route({ category: SignalCategory.ZORGFRAUDE })).toEqual({ NZA: 'NZA-IGJ-ZORGFRAUDE', IGJ: 'NZA-IGJ-ZORGFRAUDE' }));
+    it('not other categories', () => expect(route({ category: SignalCategory.KLACHT })).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' }));
   });
 
   describe('IJENV-JUSTITIELE-ZORG: custody settings to Inspectie JenV', () => {
-    it('a penitentiary institution', () => expect(route({ providers: [prison] })).toMatchObject({ IJENV: 'IJENV-JUSTITIELE-ZORG' }));
-    it('a forensic psychiatric centre', () =>
-      expect(route({ providers: [{ ...amsterdamCare, sectors: [Sector.FORENSISCH_PSYCHIATRISCH_CENTRUM] }] })).toMatchObject({
+    it('a penitentiary institution', () => expect(route({ providers: [prison] })).toEqual({ IJENV: 'IJENV-JUSTITIELE-ZORG' }));
+    it('a forensic psychiatric centre (health care too: IGJ as well)', () =>
+      expect(route({ providers: [{ ...amsterdamCare, sectors: [Sector.FORENSISCH_PSYCHIATRISCH_CENTRUM] }] })).toEqual({
         IJENV: 'IJENV-JUSTITIELE-ZORG',
+        IGJ: 'IGJ-GEZONDHEIDSZORG',
       }));
-    it('not a nursing home', () => expect(route()).not.toHaveProperty('IJENV'));
+    it('not a nursing home', () => expect(route()).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' }));
   });
 
   describe('IJENV-JEUGD-ERNSTIG: serious youth-care signals also to Inspectie JenV', () => {
-    it('HIGH', () => expect(route({ providers: [youthUtrecht], severity: Severity.HIGH })).toMatchObject({ IJENV: 'IJENV-JEUGD-ERNSTIG' }));
-    it('not MEDIUM', () => expect(route({ providers: [youthUtrecht], severity: Severity.MEDIUM })).not.toHaveProperty('IJENV'));
+    it('HIGH', () => expect(route({ providers: [youthUtrecht], severity: Severity.HIGH })).toEqual({ IJENV: 'IJENV-JEUGD-ERNSTIG', IGJ: 'IGJ-GEZONDHEIDSZORG' }));
+    it('not MEDIUM', () => expect(route({ providers: [youthUtrecht], severity: Severity.MEDIUM })).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' }));
   });
 
-  describe('GEMEENTE-WMO-JEUGD: Wmo and youth care to the municipality of each location', () => {
+  describe('GEMEENTE-WMO: Wmo support to the municipality of each location', () => {
     it('every municipality of the provider', () =>
-      expect(route({ providers: [wmoTwoCities] })).toMatchObject({ GM0363: 'GEMEENTE-WMO-JEUGD', GM0344: 'GEMEENTE-WMO-JEUGD' }));
-    it('youth care too', () => expect(route({ providers: [youthUtrecht] })).toMatchObject({ GM0344: 'GEMEENTE-WMO-JEUGD' }));
-    it('only the municipalities of the providers that are Wmo or youth care', () => {
-      const routed = route({ providers: [amsterdamCare, youthUtrecht] });
-      expect(routed).toMatchObject({ GM0344: 'GEMEENTE-WMO-JEUGD' });
-      expect(routed).not.toHaveProperty('GM0363');
+      expect(route({ providers: [wmoTwoCities] })).toEqual({ GM0363: 'GEMEENTE-WMO', GM0344: 'GEMEENTE-WMO' }));
+    it('not youth care: municipalities buy it, IGJ supervises it', () => expect(route({ providers: [youthUtrecht] })).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' }));
+    it('only the municipalities of the providers that are Wmo providers', () => {
+      const wmoUtrecht: ProviderFacts = { sectors: [Sector.WMO], locations: [{ country: 'NL', municipalityCode: 'GM0344' }] };
+      expect(route({ providers: [amsterdamCare, wmoUtrecht] })).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG', GM0344: 'GEMEENTE-WMO' });
     });
-    it('not for other sectors', () => expect(Object.keys(route()).filter((code) => code.startsWith('GM'))).toEqual([]));
+    it('not for other sectors', () => expect(route()).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' }));
+    it('rule set 2026.1 still sent youth care to the municipality (old routings stay explainable)', () => {
+      const old = Object.fromEntries(routeSignal(facts({ providers: [youthUtrecht] }), ruleSet('2026.1')!).map((routing) => [routing.recipient, routing.ruleId]));
+      expect(old).toEqual({ GM0344: 'GEMEENTE-WMO-JEUGD', IGJ: 'IGJ-GEZONDHEIDSZORG' });
+    });
   });
 
   describe('ZORGINSPECTIE-VLAANDEREN: Flemish providers to Zorginspectie', () => {
-    it('a Flemish provider, and not IGJ', () => {
-      const routed = route({ providers: [flemish] });
-      expect(routed).toMatchObject({ ZORGINSPECTIE: 'ZORGINSPECTIE-VLAANDEREN' });
-      expect(routed).not.toHaveProperty('IGJ');
-    });
+    it('a Flemish provider, and not IGJ', () => expect(route({ providers: [flemish] })).toEqual({ ZORGINSPECTIE: 'ZORGINSPECTIE-VLAANDEREN' }));
     it('a cross-border provider: Zorginspectie and IGJ', () =>
-      expect(route({ providers: [crossBorder] })).toMatchObject({ ZORGINSPECTIE: 'ZORGINSPECTIE-VLAANDEREN', IGJ: 'IGJ-GEZONDHEIDSZORG' }));
-    it('not a Dutch provider', () => expect(route()).not.toHaveProperty('ZORGINSPECTIE'));
+      expect(route({ providers: [crossBorder] })).toEqual({ ZORGINSPECTIE: 'ZORGINSPECTIE-VLAANDEREN', IGJ: 'IGJ-GEZONDHEIDSZORG' }));
+    it('not a Dutch provider', () => expect(route()).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' }));
   });
 
   describe('IGJ-GEZONDHEIDSZORG: health care in general to IGJ', () => {
     it('a Dutch nursing home', () => expect(route()).toEqual({ IGJ: 'IGJ-GEZONDHEIDSZORG' }));
-    it('not Wmo support alone', () => expect(route({ providers: [wmoTwoCities] })).not.toHaveProperty('IGJ'));
-    it('not a penitentiary institution alone', () => expect(route({ providers: [prison] })).not.toHaveProperty('IGJ'));
+    it('not Wmo support alone', () => expect(route({ providers: [wmoTwoCities] })).toEqual({ GM0363: 'GEMEENTE-WMO', GM0344: 'GEMEENTE-WMO' }));
+    it('not a penitentiary institution alone', () => expect(route({ providers: [prison] })).toEqual({ IJENV: 'IJENV-JUSTITIELE-ZORG' }));
   });
 
   it('combines rules: a flagged fraud signal about a Wmo and youth-care provider', () => {
@@ -119,8 +124,8 @@ describe('routing rules', () => {
       NZA: 'NZA-IGJ-ZORGFRAUDE',
       IGJ: 'NZA-IGJ-ZORGFRAUDE',
       IJENV: 'IJENV-JEUGD-ERNSTIG',
-      GM0344: 'GEMEENTE-WMO-JEUGD',
-      GM0363: 'GEMEENTE-WMO-JEUGD',
+      GM0344: 'GEMEENTE-WMO',
+      GM0363: 'GEMEENTE-WMO',
     });
   });
 
@@ -129,7 +134,7 @@ describe('routing rules', () => {
       IGJ: 'NZA-IGJ-ZORGFRAUDE',
     });
     expect(route({ submitter: 'IGJ', submitterKind: OrganisationKind.INSPECTORATE })).toEqual({});
-    expect(route({ providers: [wmoTwoCities], submitter: 'GM0363' })).toEqual({ GM0344: 'GEMEENTE-WMO-JEUGD' });
+    expect(route({ providers: [wmoTwoCities], submitter: 'GM0363' })).toEqual({ GM0344: 'GEMEENTE-WMO' });
   });
 
   it('records the rule-set version, and applies an older set as it was', () => {

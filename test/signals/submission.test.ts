@@ -35,7 +35,7 @@ describe('submitting signals', () => {
         ['OM', 'OM-STRAFBAAR-FEIT'],
       ]);
       const om = result.routings.find((routing) => routing.recipient.code === 'OM');
-      expect(om).toMatchObject({ status: 'PENDING', protocolVersion: '2026.1', dueAt: new Date(Date.parse('2026-11-23T10:00:00Z') + 91 * 86_400_000).toISOString() });
+      expect(om).toMatchObject({ status: 'PENDING', protocolVersion: '2026.2', dueAt: '2027-02-22T10:00:00.000Z' }); // 13 weeks, same Dutch time
     }
   });
 
