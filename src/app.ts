@@ -137,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           authError,
           em: orm.em.fork(),
           requestId: request.id,
+          log: logger.child({ reqId: request.id }),
           audit,
           settings,
           now: clock,

@@ -4,6 +4,7 @@ import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
 import { sql } from './platform/database/sql.js';
 import type { Cursors } from './platform/graphql/connection.js';
+import type { Logger } from './platform/logging.js';
 import { ConflictError, UnauthenticatedError } from './platform/errors.js';
 
 /** PostgreSQL errors that mean "someone else changed the same data at the same moment": the caller may retry. */
@@ -26,6 +27,8 @@ export interface RequestContext {
   readonly viewer: Viewer | undefined;
   readonly em: EntityManager;
   readonly requestId: string;
+  /** The log, with this request's id on every line. Never given personal data or request content. */
+  readonly log: Logger;
   readonly audit: AuditTrail;
   readonly settings: DomainSettings;
   readonly now: () => Date;

@@ -3,6 +3,7 @@ import { organisationKindOf } from './access/organisations.js';
 import type { Role } from './access/roles.js';
 import type { Viewer } from './access/viewer.js';
 import { AuditTrail, type AuditWriter } from './audit/index.js';
+import { createLogger, type Logger } from './platform/logging.js';
 import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
 
 /**
@@ -17,6 +18,7 @@ export function systemContext(options: {
   writer: AuditWriter;
   settings: DomainSettings;
   now?: () => Date;
+  log?: Logger;
 }): RequestContext {
   const kind = organisationKindOf(options.organisation);
   if (!kind) throw new Error(`Not an organisation code: ${options.organisation}`);
@@ -33,6 +35,7 @@ export function systemContext(options: {
     viewer,
     em: options.em.fork(),
     requestId: `system-${Date.now().toString(36)}`,
+    log: options.log ?? createLogger('silent'),
     audit: new AuditTrail(viewer, null, options.writer, now),
     settings: options.settings,
     now,

@@ -137,6 +137,7 @@ export async function submitSignals(
 
   if (fresh.length > 0) {
     await inTransaction(context, async (em) => {
+      context.log.debug({ signals: fresh.length }, 'signal batch: transaction started');
       const inserted = await insertSignals(context, em, viewer, fresh);
       const existing = fresh.filter((item) => !inserted.has(item.draft.externalId));
       const stored = await storedSignals(em, viewer, existing.map((item) => item.draft.externalId));

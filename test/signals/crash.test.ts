@@ -12,9 +12,10 @@ const BATCH = 250;
 const BATCHES = 10;
 
 /**
- * Bulk ingestion into a real server process that is killed (SIGKILL) while batches are in flight. After a restart,
- * every submission that was acknowledged exists exactly once, with its routings and outbox events, and nothing
- * half-written exists; resubmitting everything completes the set without duplicates.
+ * Bulk ingestion into a real server process that is killed (SIGKILL) while a batch is provably in flight: the
+ * server has logged that the batch's transaction started, and its answer never came. After a restart, every
+ * submission that was acknowledged exists exactly once, with its routings and outbox events; the batch that was
+ * cut off is there entirely or not at all; resubmitting everything completes the set without duplicates.
  */
 describe('crash safety of signal ingestion', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-crash-'));
@@ -24,7 +25,20 @@ describe('crash safety of signal ingestion', () => {
   let token: string;
   let output = '';
 
-  const env = () => ({ ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', TRUSTED_ISSUERS_FILE: '', LOG_LEVEL: 'warn' });
+  const env = () => ({ ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', TRUSTED_ISSUERS_FILE: '', LOG_LEVEL: 'debug' });
+  /** Calls back once when the server logs that the transaction of request `requestId` started. */
+  const onTransactionStart = (requestId: string, callback: () => void) => {
+    let pending = '';
+    const listener = (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop()!; // a line may arrive in two chunks
+      if (lines.some((line) => line.includes('"signal batch: transaction started"') && line.includes(`"reqId":"${requestId}"`))) {
+        server!.stdout!.off('data', listener);
+        callback();
+      }
+    };
+    server!.stdout!.on('data', listener);
+  };
 
   async function start(): Promise<void> {
     port = await freePort();
@@ -54,7 +68,7 @@ describe('crash safety of signal ingestion', () => {
   const send = async (number: number) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': `crash-batch-${number}` },
       body: JSON.stringify({ query: SUBMIT, variables: { input: batch(number) } }),
     });
     const body = (await response.json()) as any;
@@ -81,14 +95,36 @@ describe('crash safety of signal ingestion', () => {
     };
     for (let number = 0; number < 3; number++) record(await send(number));
 
-    // Several batches in flight; the first answer to arrive is kept, then the process is killed at once.
-    const inFlight = [3, 4, 5, 6].map((number) => send(number).then(record));
-    await Promise.race(inFlight);
+    // Four batches sent at once. The moment the server logs that one of them started its transaction, it is frozen
+    // (SIGSTOP: it can do nothing more, not even answer) and killed.
+    const answered = new Set<number>();
+    const started = new Set<number>();
     const exited = new Promise((resolve) => server!.once('exit', resolve)); // listen before the kill: exit may come first
-    server!.kill('SIGKILL');
+    const killed = new Promise<number>((resolve) => {
+      for (const number of [3, 4, 5, 6]) {
+        onTransactionStart(`crash-batch-${number}`, () => {
+          started.add(number);
+          if (server!.signalCode === null && server!.exitCode === null && !answered.has(number)) {
+            server!.kill('SIGSTOP');
+            server!.kill('SIGKILL');
+            resolve(number);
+          }
+        });
+      }
+    });
+    const inFlight = [3, 4, 5, 6].map((number) =>
+      send(number).then((results) => {
+        answered.add(number);
+        record(results);
+      }),
+    );
+    const cutOff = await killed;
     await Promise.allSettled(inFlight);
     await exited;
-    expect(acknowledged.size).toBeGreaterThanOrEqual(4 * BATCH);
+    // Proof that the kill landed inside a batch: its transaction had started, and no answer ever came for it.
+    expect(started.has(cutOff)).toBe(true);
+    expect(answered.has(cutOff)).toBe(false);
+    expect(acknowledged.size).toBeGreaterThanOrEqual(3 * BATCH);
 
     await start();
     const db = new pg.Client({ connectionString: database.adminUrl });
@@ -103,8 +139,11 @@ describe('crash safety of signal ingestion', () => {
       const byExternalId = new Map(stored.rows.map((row) => [row.external_id, row]));
       expect(byExternalId.size).toBe(stored.rows.length); // exactly once
       for (const [externalId, id] of acknowledged) expect(byExternalId.get(externalId)?.id).toBe(id);
-      // Nothing half-written: every stored signal has both its routings (OM and IGJ) and their outbox events.
+      // Nothing half-written: every stored signal has both its routings (OM and IGJ) and their outbox events…
       for (const row of stored.rows) expect([row.routings, row.outbox]).toEqual([2, 2]);
+      // …and the batch that was cut off is there entirely or not at all.
+      const ofCutOff = stored.rows.filter((row) => row.external_id.startsWith(`CRASH-${cutOff}-`)).length;
+      expect([0, BATCH]).toContain(ofCutOff);
 
       // Submitting everything again completes the set: acknowledged ones come back as duplicates with the same id.
       for (let number = 0; number < BATCHES; number++) {
