@@ -10,6 +10,12 @@ export enum OrganisationKind {
   FOREIGN_INSPECTORATE = 'FOREIGN_INSPECTORATE',
 }
 
+/**
+ * More organisations than can ever take part: the five national bodies and the Netherlands' 342 municipalities,
+ * with room. Lists of organisations (and of routings, one per recipient) are capped at this.
+ */
+export const MAX_ORGANISATIONS = 400;
+
 export interface NationalOrganisation {
   code: string;
   name: string;

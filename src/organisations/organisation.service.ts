@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isMunicipalityCode, nationalOrganisation, OrganisationKind } from '../access/organisations.js';
+import { isMunicipalityCode, MAX_ORGANISATIONS, nationalOrganisation, OrganisationKind } from '../access/organisations.js';
 import { sql } from '../platform/database/sql.js';
 import type { RequestContext } from '../request-context.js';
 import type { Organisation } from './organisation.types.js';
@@ -45,7 +45,8 @@ export async function listOrganisations(em: EntityManager): Promise<Organisation
   return sql<OrganisationRow>(
     em,
     `select code, name, kind, oin from organisation
-     order by case when kind = 'MUNICIPALITY' then 1 else 0 end, code`,
+     order by case when kind = 'MUNICIPALITY' then 1 else 0 end, code limit ?`,
+    [MAX_ORGANISATIONS],
   );
 }
 

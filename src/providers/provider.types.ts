@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../platform/graphql/connection.js';
 import { Country, Sector } from './sector.js';
+import { ListSize } from '../platform/graphql/cost-limit.js';
 import { MAX_LOCATIONS } from './provider.validation.js';
 
 registerEnumType(Sector, { name: 'Sector', description: 'Care sector of a provider.' });
@@ -68,6 +69,7 @@ export class RegisterProviderPayload {
   @Field(() => Boolean, { description: 'False when the provider was already registered under this KvK or KBO number.' })
   created!: boolean;
 
+  @ListSize({ max: MAX_LOCATIONS })
   @Field(() => [Location], { description: 'The locations this call added.' })
   addedLocations!: Location[];
 }

@@ -15,9 +15,8 @@ import { inTransaction, requireViewer, type RequestContext } from '../request-co
 import { pseudonymOf } from './pseudonym.js';
 import { routeSignal, type PlannedRouting } from './routing.js';
 import { SubmitOutcome } from './signal.enums.js';
-import { validateSignal, type RefKind, type SignalDraft, type SubmitSignalFields } from './signal.validation.js';
+import { MAX_BULK, validateSignal, type RefKind, type SignalDraft, type SubmitSignalFields } from './signal.validation.js';
 
-export const MAX_BULK = 1_000;
 
 export interface SubmissionResult {
   index: number;

@@ -1,6 +1,7 @@
 import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Requires, RequiresAuthentication } from '../access/operation-access.js';
+import { MAX_ORGANISATIONS } from '../access/organisations.js';
 import { Organisation, organisationLoader } from '../organisations/index.js';
 import { BadUserInputError } from '../platform/errors.js';
 import { pageSize, type Page } from '../platform/graphql/connection.js';
@@ -13,7 +14,8 @@ import { SubmitOutcome } from './signal.enums.js';
 import { providersOfSignal, relatedSignals, routingsOfSignal, signalById } from './signal.loaders.js';
 import type { RoutingRow, SignalRow } from './signal.queries.js';
 import { getSignal, listSignals, signalOwners } from './signal-read.service.js';
-import { MAX_BULK, submitSignal, submitSignals } from './signal-submission.service.js';
+import { submitSignal, submitSignals } from './signal-submission.service.js';
+import { MAX_BULK } from './signal.validation.js';
 import {
   DecideRoutingInput,
   RoutingDecision,
@@ -111,8 +113,13 @@ export class SignalResolver {
   }
 
   @FieldResolver(() => [SignalRouting])
-  routings(@Root() signal: SignalRow, @Ctx() context: RequestContext): Promise<RoutingRow[]> {
-    return routingsOfSignal(context).load({ id: signal.id });
+  routings(
+    @Root() signal: SignalRow,
+    @Ctx() context: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 50, description: `By recipient; at most ${MAX_ORGANISATIONS} (one per recipient organisation).` })
+    first: number,
+  ): Promise<RoutingRow[]> {
+    return routingsOfSignal(context).load({ id: signal.id, limit: pageSize(first, MAX_ORGANISATIONS) });
   }
 
   @FieldResolver(() => [Signal])

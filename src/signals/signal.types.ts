@@ -4,7 +4,9 @@ import { Connection } from '../platform/graphql/connection.js';
 import { DateTime } from '../platform/graphql/scalars.js';
 import { Provider } from '../providers/index.js';
 import { RoutingOutcome, RoutingStatus, Severity, SignalCategory, SignalStatus, SubmitOutcome } from './signal.enums.js';
-import { MAX_PROVIDER_REFS } from './signal.validation.js';
+import { MAX_ORGANISATIONS } from '../access/organisations.js';
+import { ListSize } from '../platform/graphql/cost-limit.js';
+import { MAX_BULK, MAX_PROVIDER_REFS } from './signal.validation.js';
 
 registerEnumType(SignalCategory, { name: 'SignalCategory' });
 registerEnumType(Severity, { name: 'Severity' });
@@ -81,6 +83,7 @@ export class Signal {
   @Field(() => Boolean)
   possibleCriminalOffence!: boolean;
 
+  @ListSize({ max: MAX_PROVIDER_REFS })
   @Field(() => [Provider])
   providers!: Provider[];
 
@@ -153,6 +156,7 @@ export class SubmitSignalPayload {
   @Field(() => Signal)
   signal!: Signal;
 
+  @ListSize({ max: MAX_ORGANISATIONS })
   @Field(() => [SignalRouting])
   routings!: SignalRouting[];
 
@@ -192,6 +196,7 @@ export class SubmitSignalResult {
 
 @ObjectType('SubmitSignalsPayload', { simpleResolvers: true })
 export class SubmitSignalsPayload {
+  @ListSize({ max: MAX_BULK })
   @Field(() => [SubmitSignalResult])
   results!: SubmitSignalResult[];
 
@@ -273,6 +278,7 @@ export class RoutingRuleSetType {
   @Field(() => String)
   validFrom!: string;
 
+  @ListSize({ max: 50 })
   @Field(() => [RoutingRuleType])
   rules!: RoutingRuleType[];
 }

@@ -4,6 +4,8 @@ import { agbCodeProblem, bsnProblem, kboNumberProblem, kvkNumberProblem } from '
 import { Severity, SignalCategory } from './signal.enums.js';
 
 export const MAX_PROVIDER_REFS = 20;
+/** Signals in one bulk call. */
+export const MAX_BULK = 1_000;
 export const MAX_SUMMARY = 4_000;
 export const MAX_EXTERNAL_ID = 200;
 

@@ -4,7 +4,8 @@ import { Organisation, organisationLoader } from '../organisations/index.js';
 import type { RequestContext } from '../request-context.js';
 import { visitById } from './visit.loaders.js';
 import type { VisitRow } from './visit.queries.js';
-import { listProposals, type ProposalRow } from './coordination-proposals.js';
+import { ListSize } from '../platform/graphql/cost-limit.js';
+import { listProposals, MAX_PROPOSALS, type ProposalRow } from './coordination-proposals.js';
 import { coordinateVisits, respondToCoordination } from './visit-coordination.service.js';
 import {
   CoordinateVisitsInput,
@@ -18,7 +19,10 @@ import {
 
 @Resolver(() => CoordinationProposal)
 export class CoordinationResolver {
-  @Query(() => [CoordinationProposal], { description: 'Merge proposals your organisation sent (outgoing) or received (incoming).' })
+  @Query(() => [CoordinationProposal], {
+    description: `Merge proposals your organisation sent (outgoing) or received (incoming), newest first; at most ${MAX_PROPOSALS}.`,
+  })
+  @ListSize({ max: MAX_PROPOSALS })
   @Requires('visit.read')
   coordinationProposals(
     @Ctx() context: RequestContext,

@@ -2,11 +2,13 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { Requires } from '../access/operation-access.js';
 import { Organisation, organisationLoader } from '../organisations/index.js';
 import { pageSize, type Page } from '../platform/graphql/connection.js';
+import { ListSize } from '../platform/graphql/cost-limit.js';
 import { Location, Provider, type ProviderRow } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import { WindowPrecision } from './visit.enums.js';
 import { conflictsOfVisit, historyOfVisit, providersOfVisit, visitById, type ConflictView, type HistoryRow } from './visit.loaders.js';
 import type { VisitRow } from './visit.queries.js';
+import { MAX_CONFLICTS, MAX_HISTORY } from './visit.validation.js';
 import { cancelVisit, completeVisit, planVisit, rescheduleVisit } from './visit-planning.service.js';
 import { checkVisitConflicts, getVisit, listVisits, MAX_WHAT_IF, supervisoryLoad, type SupervisoryLoadResult } from './visit-read.service.js';
 import { acknowledgeConflict } from './visit-coordination.service.js';
@@ -40,11 +42,6 @@ async function planPayload(context: RequestContext, id: string) {
   return { visit, conflicts };
 }
 
-/** How many conflicts one visit lists at most (planVisit's answer shows at most this many open ones). */
-export const MAX_CONFLICTS = 100;
-/** How many history entries one visit lists: the most recent. */
-export const MAX_HISTORY = 100;
-
 @Resolver(() => Visit)
 export class VisitResolver {
   @Query(() => Visit, { nullable: true, description: 'A visit you can see (planning or detail view); NOT_FOUND otherwise.' })
@@ -67,6 +64,7 @@ export class VisitResolver {
   @Query(() => [VisitConflict], {
     description: `What-if: the visits a planned window would conflict with (at most ${MAX_WHAT_IF}, earliest first). Writes nothing.`,
   })
+  @ListSize({ max: MAX_WHAT_IF })
   @Requires('visit.plan')
   visitConflicts(@Arg('input', () => VisitConflictCheckInput) input: VisitConflictCheckInput, @Ctx() context: RequestContext): Promise<ConflictView[]> {
     return checkVisitConflicts(context, input);

@@ -3,7 +3,19 @@ import { Organisation } from '../organisations/index.js';
 import { Connection } from '../platform/graphql/connection.js';
 import { DateTime } from '../platform/graphql/scalars.js';
 import { Location, Provider } from '../providers/index.js';
-import { MAX_MERGE, MAX_PROVIDERS, MAX_SHARED_WITH, MAX_TEXT, MAX_THEME_LENGTH, MAX_THEMES } from './visit.validation.js';
+import { MAX_ORGANISATIONS } from '../access/organisations.js';
+import { ListSize } from '../platform/graphql/cost-limit.js';
+import {
+  MAX_CONFLICTS,
+  MAX_HISTORY,
+  MAX_MERGE,
+  MAX_PARTICIPANTS,
+  MAX_PROVIDERS,
+  MAX_SHARED_WITH,
+  MAX_TEXT,
+  MAX_THEME_LENGTH,
+  MAX_THEMES,
+} from './visit.validation.js';
 import {
   ConflictResolution,
   ConflictScope,
@@ -46,12 +58,15 @@ export class Visit {
   @Field(() => Organisation, { description: 'The lead organisation.' })
   organisation!: Organisation;
 
+  @ListSize({ max: MAX_PARTICIPANTS })
   @Field(() => [Organisation], { description: 'Organisations that joined this visit by accepting a merge.' })
   participants!: Organisation[];
 
+  @ListSize({ max: MAX_SHARED_WITH })
   @Field(() => [Organisation], { description: 'Organisations given the detail view (detail view only).' })
   sharedWith!: Organisation[];
 
+  @ListSize({ max: MAX_PROVIDERS })
   @Field(() => [Provider], { description: 'The providers of the visit that are within your reach.' })
   providers!: Provider[];
 
@@ -85,6 +100,7 @@ export class Visit {
   @Field(() => Visit, { nullable: true, description: 'The joint visit this one was merged into.' })
   mergedInto!: Visit | null;
 
+  @ListSize({ max: MAX_HISTORY })
   @Field(() => [VisitHistoryEntry], { description: 'Who changed what, when and why (detail view; empty otherwise).' })
   history!: VisitHistoryEntry[];
 }
@@ -142,6 +158,7 @@ export class PlanVisitPayload {
   @Field(() => Visit)
   visit!: Visit;
 
+  @ListSize({ max: MAX_CONFLICTS })
   @Field(() => [VisitConflict], { description: 'The open conflicts of the visit: planning is never blocked by them.' })
   conflicts!: VisitConflict[];
 }
@@ -190,9 +207,11 @@ export class CoordinateVisitsPayload {
   @Field(() => Visit, { description: 'The joint visit.' })
   visit!: Visit;
 
+  @ListSize({ max: MAX_MERGE })
   @Field(() => [CoordinationProposal], { description: "Proposals sent for other organisations' visits." })
   proposals!: CoordinationProposal[];
 
+  @ListSize({ max: MAX_MERGE })
   @Field(() => [Visit], { description: "Your organisation's visits merged at once." })
   merged!: Visit[];
 }
@@ -232,6 +251,7 @@ export class SupervisoryLoad {
   @Field(() => Int, { description: 'Organisations leading or joining those visits.' })
   organisationCount!: number;
 
+  @ListSize({ max: MAX_ORGANISATIONS })
   @Field(() => [OrganisationLoad])
   byOrganisation!: OrganisationLoad[];
 }

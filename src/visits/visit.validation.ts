@@ -11,6 +11,10 @@ export const MAX_PROVIDERS = 20;
 export const MAX_THEMES = 20;
 export const MAX_SHARED_WITH = 20;
 export const MAX_MERGE = 20;
+/** How many conflicts one visit lists at most (planVisit's answer shows at most this many open ones). */
+export const MAX_CONFLICTS = 100;
+/** How many history entries one visit lists: the most recent. */
+export const MAX_HISTORY = 100;
 export const MAX_PARTICIPANTS = 20;
 export const MAX_THEME_LENGTH = 60;
 export const MAX_TEXT = 4_000;

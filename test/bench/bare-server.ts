@@ -92,9 +92,12 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
     );
     return { ok: true };
   },
+  /** Signals are row-secured: like the API, the write names its organisation in its transaction first. */
   async signals({ rows }) {
-    const result = await sql(
-      orm.em.fork(),
+    const result = await orm.em.fork().transactional(async (em) => {
+      await sql(em, `select set_config('app.organisation', 'NZA', true)`);
+      return sql(
+      em,
       `insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
           occurred_at, received_at, summary, submitted_by)
        select r.id, 'NZA', r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence,
@@ -103,7 +106,8 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
           possible_criminal_offence boolean, occurred_at timestamptz, summary text)
        on conflict (source_organisation, external_id) do nothing returning id`,
       [JSON.stringify(rows)],
-    );
+      );
+    });
     return { inserted: result.length };
   },
 };

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from '../errors.js';
+import { ListSize } from './cost-limit.js';
 
 @ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfo {
@@ -44,7 +45,8 @@ export function Connection<Node extends object>(nodeType: ClassType<Node>, name:
 
   @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType {
-    @Field(() => [EdgeType])
+    @ListSize({ parent: true })
+    @Field(() => [EdgeType], { description: 'At most `first` of them.' })
     edges!: EdgeType[];
 
     @Field(() => PageInfo)
@@ -57,16 +59,7 @@ export function Connection<Node extends object>(nodeType: ClassType<Node>, name:
   return ConnectionType;
 }
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-export function pageSize(first: number | null | undefined, max = MAX_PAGE_SIZE): number {
-  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw new BadUserInputError('first', `first must be between 1 and ${max}.`);
-  }
-  return first;
-}
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from './page-size.js';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
