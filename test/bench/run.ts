@@ -111,7 +111,7 @@ try {
   log('P3: statements per visits page');
   {
     const app = await buildApp({
-      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.urls.app }),
+      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.urls.app, AUDIT_CHECKPOINT_DIR: path.join(dir, 'audit-checkpoints-p3') }),
       databaseUrl: database.urls.app,
       logger,
       issuers: JSON.parse(readFileSync(path.join(dir, 'issuers.json'), 'utf8')),
