@@ -42,9 +42,9 @@ export function renderReachTable(): string {
   const rows: string[] = ['| organisation kind | reaches providers |', '| --- | --- |'];
   const words: Record<string, string> = {
     NETHERLANDS: 'with at least one location in the Netherlands',
-    BELGIUM: 'with at least one location in Belgium',
+    BELGIUM: 'with at least one location in Flanders, or in Brussels registered by Zorginspectie itself (Walloon locations: nobody)',
     OWN_TERRITORY: "with at least one location in the municipality's own territory",
-    ROUTED_SIGNALS: 'named in a signal routed to it (and no others)',
+    ROUTED_SIGNALS: 'with a location in the Netherlands and named in a signal routed to it (and no others)',
   };
   for (const kind of Object.values(OrganisationKind)) rows.push(`| ${kind} | ${words[PROVIDER_REACH[kind]]} |`);
   return rows.join('\n');

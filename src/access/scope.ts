@@ -11,11 +11,14 @@ import type { Viewer } from './viewer.js';
 export enum ProviderReach {
   /** Dutch supervisors: providers with a location in the Netherlands (cross-border ones included). */
   NETHERLANDS = 'NETHERLANDS',
-  /** Zorginspectie: providers with a location in Belgium (Flemish and cross-border providers). */
+  /**
+   * Zorginspectie: providers with a location in Flanders, or in Brussels registered by Zorginspectie itself
+   * (Flemish and cross-border providers). Walloon locations are in nobody's reach and refused at registration.
+   */
   BELGIUM = 'BELGIUM',
   /** A municipality: providers with a location in its own territory, nothing else, ever. */
   OWN_TERRITORY = 'OWN_TERRITORY',
-  /** The OM: only providers named in signals routed to it. */
+  /** The OM: only Dutch providers (a location in the Netherlands) named in signals routed to it. */
   ROUTED_SIGNALS = 'ROUTED_SIGNALS',
 }
 
@@ -27,22 +30,37 @@ export const PROVIDER_REACH: Readonly<Record<OrganisationKind, ProviderReach>> =
   [OrganisationKind.PROSECUTION]: ProviderReach.ROUTED_SIGNALS,
 };
 
+/** The organisation whose Brussels locations are in its own reach (see ProviderReach.BELGIUM). */
+export const BRUSSELS_REGISTRANT = 'ZORGINSPECTIE';
+
 export interface LocationPlace {
   country: string;
   municipalityCode?: string | null;
+  /** Belgian locations: FLANDERS, BRUSSELS or WALLONIA. */
+  region?: string | null;
+  /** Who registered the location; absent for a location being registered (by the caller). */
+  registeredBy?: string | null;
 }
 
-export function locationInReach(viewer: Viewer, location: LocationPlace): boolean {
-  switch (PROVIDER_REACH[viewer.kind]) {
+/** Whether a location puts its provider within `organisation`'s reach — the in-memory twin of LOCATION_IN_REACH. */
+export function locationWithinReach(reach: ProviderReach, organisation: string, location: LocationPlace): boolean {
+  switch (reach) {
     case ProviderReach.NETHERLANDS:
       return location.country === 'NL';
     case ProviderReach.BELGIUM:
-      return location.country === 'BE';
+      return (
+        location.country === 'BE' &&
+        (location.region === 'FLANDERS' || (location.region === 'BRUSSELS' && (location.registeredBy ?? organisation) === BRUSSELS_REGISTRANT))
+      );
     case ProviderReach.OWN_TERRITORY:
-      return location.country === 'NL' && location.municipalityCode === viewer.organisation;
+      return location.country === 'NL' && location.municipalityCode === organisation;
     case ProviderReach.ROUTED_SIGNALS:
       return false; // nothing to register or visit there
   }
+}
+
+export function locationInReach(viewer: Viewer, location: LocationPlace): boolean {
+  return locationWithinReach(PROVIDER_REACH[viewer.kind], viewer.organisation, location);
 }
 
 /** Describes the reach in words, for error messages. */
@@ -51,7 +69,7 @@ export function reachDescription(viewer: Viewer): string {
     case ProviderReach.NETHERLANDS:
       return 'in the Netherlands';
     case ProviderReach.BELGIUM:
-      return 'in Belgium';
+      return viewer.organisation === BRUSSELS_REGISTRANT ? 'in Flanders or Brussels' : 'in Flanders';
     case ProviderReach.OWN_TERRITORY:
       return `in municipality ${viewer.organisation}`;
     case ProviderReach.ROUTED_SIGNALS:
@@ -68,7 +86,8 @@ export type SqlCondition = SqlFragment;
  */
 const LOCATION_IN_REACH: Record<Exclude<ProviderReach, ProviderReach.ROUTED_SIGNALS>, (l: string, organisation: unknown) => SqlFragment> = {
   [ProviderReach.NETHERLANDS]: (l) => fragment(`${l}.country = 'NL'`),
-  [ProviderReach.BELGIUM]: (l) => fragment(`${l}.country = 'BE'`),
+  [ProviderReach.BELGIUM]: (l) =>
+    fragment(`(${l}.country = 'BE' and (${l}.region = 'FLANDERS' or (${l}.region = 'BRUSSELS' and ${l}.registered_by = ?)))`, [BRUSSELS_REGISTRANT]),
   [ProviderReach.OWN_TERRITORY]: (l, organisation) => sqlf`${fragment(l)}.municipality_code = ${organisation}`,
 };
 
@@ -78,7 +97,9 @@ export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondi
   const provider = fragment(providerId);
   if (reach === ProviderReach.ROUTED_SIGNALS) {
     // provider_routing (second-wall migration) gives the (provider, recipient) pairs of all routings, nothing more.
-    return sqlf`exists (select 1 from provider_routing reach where reach.provider_id = ${provider} and reach.recipient = ${viewer.organisation})`;
+    // The Dutch OM reaches Dutch providers only: a Flemish provider named beside a Dutch one stays out of its reach.
+    return sqlf`(exists (select 1 from provider_routing reach where reach.provider_id = ${provider} and reach.recipient = ${viewer.organisation})
+      and exists (select 1 from location nl where nl.provider_id = ${provider} and nl.country = 'NL'))`;
   }
   return sqlf`exists (select 1 from location reach where reach.provider_id = ${provider} and ${LOCATION_IN_REACH[reach]('reach', viewer.organisation)})`;
 }

@@ -44,3 +44,10 @@ export function addCalendarDays(date: Date, days: number): Date {
   const fitting = [before, after].filter((offset) => wallClockAsUtc(target - offset) === target);
   return new Date(target - (fitting.length === 1 ? fitting[0]! : Math.min(before, after)));
 }
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day (YYYY-MM-DD) of an instant in Dutch time. */
+export function calendarDay(date: Date): string {
+  return dayFormat.format(date);
+}

@@ -3,6 +3,8 @@
  * answers with a sentence describing what is wrong, or undefined when the value is valid.
  */
 
+import { BelgianRegion } from './sector.js';
+
 const digits = (count: number) => new RegExp(`^\\d{${count}}$`);
 
 export function kvkNumberProblem(value: string): string | undefined {
@@ -50,6 +52,17 @@ export function dutchPostcodeProblem(value: string): string | undefined {
 
 export function belgianPostcodeProblem(value: string): string | undefined {
   return /^[1-9]\d{3}$/.test(value) ? undefined : 'a Belgian postcode has 4 digits, e.g. 2000';
+}
+
+/**
+ * The Belgian region of a (valid) Belgian postcode: 1000–1299 Brussels; 1300–1499 and 4000–7999 Wallonia;
+ * 1500–3999 and 8000–9999 Flanders. It decides whose reach a Belgian location is in (access/scope.ts).
+ */
+export function belgianRegionOf(postcode: string): BelgianRegion {
+  const code = Number(postcode);
+  if (code >= 1000 && code <= 1299) return BelgianRegion.BRUSSELS;
+  if ((code >= 1300 && code <= 1499) || (code >= 4000 && code <= 7999)) return BelgianRegion.WALLONIA;
+  return BelgianRegion.FLANDERS;
 }
 
 /** Dutch postcodes are stored as `1234 AB`. */

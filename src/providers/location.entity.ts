@@ -1,11 +1,12 @@
 import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Country } from './sector.js';
+import { BelgianRegion, Country } from './sector.js';
 import { OrganisationEntity } from '../organisations/index.js';
 import { ProviderEntity } from './provider.entity.js';
 
 /** A location (vestiging) of a provider. Dutch locations lie in one municipality, which may supervise it. */
 @Entity({ tableName: 'location' })
 @Check({ name: 'location_dutch_municipality', expression: "country <> 'NL' or municipality_code is not null" })
+@Check({ name: 'location_belgian_region', expression: "(country = 'BE') = (region is not null)" })
 @Index({ name: 'location_municipality_index', properties: ['municipalityCode', 'provider'] })
 export class LocationEntity {
   @PrimaryKey({ type: 'uuid' })
@@ -34,6 +35,10 @@ export class LocationEntity {
 
   @Enum({ items: () => Country, type: 'string' })
   country!: Country;
+
+  /** Belgian locations: FLANDERS, BRUSSELS or WALLONIA, from the postcode. Decides Zorginspectie's reach. */
+  @Enum({ items: () => BelgianRegion, type: 'string', nullable: true })
+  region?: BelgianRegion | null;
 
   @ManyToOne(() => OrganisationEntity, { fieldName: 'registered_by', ref: true })
   registeredBy!: Ref<OrganisationEntity>;

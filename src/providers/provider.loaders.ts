@@ -20,7 +20,7 @@ export const PROVIDER_COLUMNS = `p.id, p.name, p.kvk_number as "kvkNumber", p.kb
   p.agb_code as "agbCode", p.sectors, p.registered_by as "registeredBy"`;
 
 export const LOCATION_COLUMNS = `l.id, l.name, l.vestigingsnummer, l.street, l.postcode, l.city,
-  l.municipality_code as "municipalityCode", l.country`;
+  l.municipality_code as "municipalityCode", l.country, l.region`;
 
 /**
  * The locations of providers, oldest first, one query per request however many providers are shown. Callers pass

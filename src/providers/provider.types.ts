@@ -1,11 +1,12 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../platform/graphql/connection.js';
-import { Country, Sector } from './sector.js';
+import { BelgianRegion, Country, Sector } from './sector.js';
 import { ListSize } from '../platform/graphql/cost-limit.js';
 import { MAX_LOCATIONS } from './provider.validation.js';
 
 registerEnumType(Sector, { name: 'Sector', description: 'Care sector of a provider.' });
 registerEnumType(Country, { name: 'Country', description: 'Country of a location: the Netherlands or Belgium.' });
+registerEnumType(BelgianRegion, { name: 'BelgianRegion', description: 'Region of a Belgian location, from its postcode.' });
 
 @ObjectType('Location', { simpleResolvers: true, description: 'A location (vestiging) of a provider.' })
 export class Location {
@@ -32,6 +33,9 @@ export class Location {
 
   @Field(() => Country)
   country!: Country;
+
+  @Field(() => BelgianRegion, { nullable: true, description: 'Belgian locations: the region their postcode lies in.' })
+  region!: BelgianRegion | null;
 }
 
 @ObjectType('Provider', { simpleResolvers: true, description: 'A care provider (zorgaanbieder).' })

@@ -2,6 +2,7 @@ import { InputProblems } from '../platform/errors.js';
 import {
   agbCodeProblem,
   belgianPostcodeProblem,
+  belgianRegionOf,
   dutchPostcodeProblem,
   gemeentecodeProblem,
   kboNumberProblem,
@@ -9,7 +10,7 @@ import {
   normaliseDutchPostcode,
   vestigingsnummerProblem,
 } from './identifiers.js';
-import { Country, Sector } from './sector.js';
+import { BelgianRegion, Country, Sector } from './sector.js';
 
 export const MAX_NAME_LENGTH = 200;
 export const MAX_LOCATIONS = 200;
@@ -22,6 +23,8 @@ export interface LocationDraft {
   city: string | null;
   municipalityCode: string | null;
   country: Country;
+  /** Belgian locations only: the region their postcode lies in. */
+  region: BelgianRegion | null;
 }
 
 export interface ProviderDraft {
@@ -113,6 +116,7 @@ function validateLocation(
   const vestigingsnummer = trimmed(input.vestigingsnummer);
   const municipalityCode = trimmed(input.municipalityCode);
   let postcode = trimmed(input.postcode) ?? '';
+  let region: BelgianRegion | null = null;
   if (country === Country.NL) {
     postcode = normaliseDutchPostcode(postcode);
     checkIdentifier(problems, `${field}.postcode`, postcode, dutchPostcodeProblem);
@@ -120,13 +124,17 @@ function validateLocation(
     if (municipalityCode === null) problems.add(`${field}.municipalityCode`, 'a Dutch location needs its gemeentecode.');
     checkIdentifier(problems, `${field}.municipalityCode`, municipalityCode, gemeentecodeProblem);
   } else if (country === Country.BE) {
-    checkIdentifier(problems, `${field}.postcode`, postcode, belgianPostcodeProblem);
+    if (checkIdentifier(problems, `${field}.postcode`, postcode, belgianPostcodeProblem)) {
+      region = belgianRegionOf(postcode);
+      // No party here supervises care in Wallonia (docs/authorization.md): such a location would be in nobody's reach.
+      problems.check(region !== BelgianRegion.WALLONIA, `${field}.postcode`, `Postcode ${postcode} lies in Wallonia, outside the reach of every supervisor here.`);
+    }
     problems.check(vestigingsnummer === null, `${field}.vestigingsnummer`, 'a vestigingsnummer exists only for Dutch locations.');
     problems.check(municipalityCode === null, `${field}.municipalityCode`, 'a gemeentecode exists only for Dutch locations.');
   } else {
     problems.add(`${field}.country`, `${String(country)} is not a supported country (NL or BE).`);
   }
-  return { name, vestigingsnummer, street, postcode, city, municipalityCode, country };
+  return { name, vestigingsnummer, street, postcode, city, municipalityCode, country, region };
 }
 
 function checkIdentifier(
@@ -134,10 +142,11 @@ function checkIdentifier(
   field: string,
   value: string | null,
   problemOf: (value: string) => string | undefined,
-): void {
-  if (value === null) return;
+): boolean {
+  if (value === null) return true;
   const problem = problemOf(value);
   if (problem) problems.add(field, `${capitalise(problem)} (got "${value.slice(0, 40)}").`);
+  return !problem;
 }
 
 function capitalise(text: string): string {

@@ -24,3 +24,10 @@ export enum Country {
   NL = 'NL',
   BE = 'BE',
 }
+
+/** The region of a Belgian location, from its postcode (identifiers.ts). */
+export enum BelgianRegion {
+  FLANDERS = 'FLANDERS',
+  BRUSSELS = 'BRUSSELS',
+  WALLONIA = 'WALLONIA',
+}

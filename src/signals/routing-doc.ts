@@ -1,5 +1,5 @@
 import { Sector } from '../providers/index.js';
-import { MUNICIPALITY_OF_LOCATION, RULE_SETS, type RoutingCondition, type RuleSet } from './routing-rules.js';
+import { MUNICIPALITY_OF_LOCATION, RULE_SETS, type RoutingCondition, type RoutingRule, type RuleSet } from './routing-rules.js';
 
 /** A rule's condition in words, for docs/routing.md and the routingRules query. */
 export function describeCondition(when: RoutingCondition): string {
@@ -11,6 +11,7 @@ export function describeCondition(when: RoutingCondition): string {
   if (when.providerSectors) provider.push(`works in ${when.providerSectors.length > 8 ? `any sector but ${otherSectors(when.providerSectors)}` : when.providerSectors.join(' or ')}`);
   if (when.providerCountry) provider.push(`has a location in ${when.providerCountry === 'NL' ? 'the Netherlands' : 'Belgium'}`);
   if (when.providerMunicipality) provider.push(`has a location in ${when.providerMunicipality}`);
+  if (when.providerInReachOf) provider.push(`is within ${when.providerInReachOf}'s reach`);
   if (provider.length) parts.push(`a provider ${provider.join(' and ')}`);
   if (when.submitterKinds) parts.push(`submitted by a ${when.submitterKinds.join(' or ')}`);
   if (when.submitters) parts.push(`submitted by ${when.submitters.join(' or ')}`);
@@ -29,6 +30,10 @@ function weeks(days: number): string {
   return days % 7 === 0 ? `${days / 7} weeks` : `${days} days`;
 }
 
+function basis(rule: RoutingRule): string {
+  return rule.sources ? rule.sources.map((source) => `${source.document}, ${source.section}`).join('<br>') : rule.basis;
+}
+
 export function renderRuleSet(set: RuleSet): string {
   const rows = [
     `### Rule set ${set.version} (from ${set.validFrom})`,
@@ -37,7 +42,7 @@ export function renderRuleSet(set: RuleSet): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...set.rules.map(
       (rule, index) =>
-        `| ${index + 1} | \`${rule.id}\` | ${describeCondition(rule.when)} | ${describeRecipients(rule.recipients)} | ${weeks(rule.dueDays)} | ${rule.basis} |`,
+        `| ${index + 1} | \`${rule.id}\` | ${describeCondition(rule.when)} | ${describeRecipients(rule.recipients)} | ${weeks(rule.dueDays)} | ${basis(rule)} |`,
     ),
   ];
   return rows.join('\n');

@@ -19,8 +19,19 @@ export interface RoutingCondition {
   providerCountry?: 'NL' | 'BE';
   /** At least one provider of the signal has a location in this municipality. */
   providerMunicipality?: string;
+  /**
+   * At least one provider of the signal is within this organisation's reach (access/scope.ts): the reach rules
+   * are written once, and routing follows them rather than restating them.
+   */
+  providerInReachOf?: string;
   submitterKinds?: readonly OrganisationKind[];
   submitters?: readonly string[];
+}
+
+/** Where a rule comes from: a document and the article or section in it. A rule without a source is not a rule. */
+export interface RuleSource {
+  document: string;
+  section: string;
 }
 
 /** An organisation code, or MUNICIPALITY_OF_LOCATION: every municipality where a provider of the signal is located. */
@@ -30,7 +41,9 @@ export const MUNICIPALITY_OF_LOCATION = 'MUNICIPALITY_OF_LOCATION';
 export interface RoutingRule {
   id: string;
   description: string;
+  /** The basis in words (rule sets up to 2026.2 have only this); from 2026.3 on it is made from `sources`. */
   basis: string;
+  sources?: readonly RuleSource[];
   when: RoutingCondition;
   recipients: readonly Recipient[];
   dueDays: number;
@@ -108,6 +121,86 @@ const IGJ_GEZONDHEIDSZORG: RoutingRule = {
   dueDays: 56,
 };
 
+/**
+ * The one due period the cooperation protocol names: the OM decides within 13 weeks (una via, Awb 5:44; see
+ * docs/routing.md). From rule set 2026.3 every recipient gets this period; the 6 and 8 weeks of earlier sets had no
+ * source.
+ */
+export const PROTOCOL_DUE_DAYS = 91;
+
+const ACCESS_RULES = 'Samenloop access rules (docs/authorization.md)';
+const WERKPLAN_2019 = 'IGJ Werkplan 2019';
+
+function sourced(rule: Omit<RoutingRule, 'basis' | 'dueDays'> & { sources: readonly RuleSource[] }): RoutingRule {
+  return { ...rule, dueDays: PROTOCOL_DUE_DAYS, basis: rule.sources.map((source) => `${source.document}, ${source.section}`).join('; ') };
+}
+
+/** Every sector but Wmo support: health care and youth care, including the medical care in AZC, PI and FPC. */
+const HEALTH_AND_YOUTH_CARE = Object.values(Sector).filter((sector) => sector !== Sector.WMO);
+
+const RULES_2026_3: readonly RoutingRule[] = [
+  sourced({
+    id: 'OM-STRAFBAAR-FEIT',
+    description: 'The submitter flags a possible criminal offence by a provider in the Netherlands: the OM decides whether to investigate',
+    sources: [
+      { document: WERKPLAN_2019, section: '§1.3.4 Opsporing en boetes (Samenwerkingsprotocol IGJ en OM)' },
+      { document: 'Algemene wet bestuursrecht', section: 'art. 5:44 (una via: the OM decides first)' },
+    ],
+    when: { possibleCriminalOffence: true, providerCountry: 'NL' },
+    recipients: ['OM'],
+  }),
+  sourced({
+    id: 'NZA-IGJ-ZORGFRAUDE',
+    description: 'Care fraud: the NZa, and IGJ to assess whether the fraud hides neglect of care',
+    sources: [
+      { document: WERKPLAN_2019, section: '§1.3.4 (fraud signals are also assessed for risks to the quality of care)' },
+      { document: WERKPLAN_2019, section: '§2.5.1 Samenwerking met NZa' },
+    ],
+    when: { categories: [SignalCategory.ZORGFRAUDE], providerCountry: 'NL' },
+    recipients: ['NZA', 'IGJ'],
+  }),
+  sourced({
+    id: 'IJENV-JUSTITIELE-ZORG',
+    description: 'Care for people in custody and asylum seekers (AZC, PI, FPC): Inspectie JenV, together with IGJ',
+    sources: [{ document: WERKPLAN_2019, section: '§3.3 Zorg aan justitiabelen en asielzoekers' }],
+    when: {
+      providerSectors: [Sector.PENITENTIAIRE_INRICHTING, Sector.FORENSISCH_PSYCHIATRISCH_CENTRUM, Sector.ASIELZOEKERSCENTRUM],
+      providerCountry: 'NL',
+    },
+    recipients: ['IJENV'],
+  }),
+  sourced({
+    id: 'GEMEENTE-WMO',
+    description: 'Wmo support: the municipality of each location (municipalities supervise Wmo, not youth care)',
+    sources: [
+      { document: 'Wet maatschappelijke ondersteuning 2015', section: 'art. 6.1 (toezicht door de gemeente)' },
+      { document: WERKPLAN_2019, section: '§2.2 Samenwerken met de gemeenten' },
+    ],
+    when: { providerSectors: [Sector.WMO], providerCountry: 'NL' },
+    recipients: [MUNICIPALITY_OF_LOCATION],
+  }),
+  sourced({
+    id: 'ZORGINSPECTIE-VLAANDEREN',
+    description: "Providers within Zorginspectie's reach: a location in Flanders (or in Brussels, registered by Zorginspectie)",
+    sources: [
+      { document: 'Zorginspectie, missie en visie', section: 'part "Onze missie" (inspection of care in Flanders)' },
+      { document: ACCESS_RULES, section: '§Reach (a Belgian location’s region follows from its postcode)' },
+    ],
+    when: { providerInReachOf: 'ZORGINSPECTIE' },
+    recipients: ['ZORGINSPECTIE'],
+  }),
+  sourced({
+    id: 'IGJ-GEZONDHEIDSZORG',
+    description: 'Health care and youth care in the Netherlands, including the medical care in AZC, PI and FPC (with Inspectie JenV)',
+    sources: [
+      { document: WERKPLAN_2019, section: '§1.1 Taak van de inspectie' },
+      { document: WERKPLAN_2019, section: '§3.3 Zorg aan justitiabelen en asielzoekers; §3.7 Jeugd' },
+    ],
+    when: { providerSectors: HEALTH_AND_YOUTH_CARE, providerCountry: 'NL' },
+    recipients: ['IGJ'],
+  }),
+];
+
 export const RULE_SETS: readonly RuleSet[] = [
   {
     version: '2026.1',
@@ -153,10 +246,28 @@ export const RULE_SETS: readonly RuleSet[] = [
       IGJ_GEZONDHEIDSZORG,
     ],
   },
+  {
+    // Every rule cites its source. Removed: OM-STRAFBARE-CATEGORIE (no category alone sends personal data to the
+    // OM) and IJENV-JEUGD-ERNSTIG (no source). The OM and the NZa receive Dutch providers' signals only; IGJ also
+    // receives those about AZC, PI and FPC (with Inspectie JenV); Zorginspectie follows its reach by region; one
+    // due period for every recipient.
+    version: '2026.3',
+    validFrom: '2026-12-01',
+    rules: RULES_2026_3,
+  },
 ];
 
+/** The newest rule set (what `routingRules` shows by default). */
 export const CURRENT_RULE_SET: RuleSet = RULE_SETS.at(-1)!;
 
 export function ruleSet(version: string): RuleSet | undefined {
   return RULE_SETS.find((set) => set.version === version);
+}
+
+/**
+ * The rule set valid on a calendar day (YYYY-MM-DD, Dutch time): the newest whose `validFrom` is not after it. A
+ * signal is routed by the set valid at its receipt; before the first set, the first one applies.
+ */
+export function ruleSetValidOn(day: string): RuleSet {
+  return [...RULE_SETS].reverse().find((set) => set.validFrom <= day) ?? RULE_SETS[0]!;
 }

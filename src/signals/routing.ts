@@ -1,11 +1,12 @@
-import type { OrganisationKind } from '../access/organisations.js';
+import { organisationKindOf, type OrganisationKind } from '../access/organisations.js';
+import { locationWithinReach, PROVIDER_REACH, type LocationPlace } from '../access/scope.js';
 import type { Sector } from '../providers/index.js';
 import { CURRENT_RULE_SET, MUNICIPALITY_OF_LOCATION, type RoutingCondition, type RuleSet } from './routing-rules.js';
 import type { Severity, SignalCategory } from './signal.enums.js';
 
 export interface ProviderFacts {
   sectors: readonly Sector[];
-  locations: ReadonlyArray<{ country: string; municipalityCode: string | null }>;
+  locations: ReadonlyArray<LocationPlace & { municipalityCode: string | null }>;
 }
 
 /** What routing looks at: the signal, its submitter and its providers. */
@@ -53,13 +54,15 @@ function signalMatches(when: RoutingCondition, facts: RoutingFacts): boolean {
  * hold for the same provider); undefined when the rule's provider conditions match none.
  */
 function matchingProviders(when: RoutingCondition, facts: RoutingFacts): readonly ProviderFacts[] | undefined {
-  const { providerSectors, providerCountry, providerMunicipality } = when;
-  if (!providerSectors && !providerCountry && !providerMunicipality) return facts.providers;
+  const { providerSectors, providerCountry, providerMunicipality, providerInReachOf } = when;
+  if (!providerSectors && !providerCountry && !providerMunicipality && !providerInReachOf) return facts.providers;
+  const reach = providerInReachOf ? PROVIDER_REACH[organisationKindOf(providerInReachOf)!] : undefined;
   const matching = facts.providers.filter(
     (provider) =>
       (!providerSectors || provider.sectors.some((sector) => providerSectors.includes(sector))) &&
       (!providerCountry || provider.locations.some((location) => location.country === providerCountry)) &&
-      (!providerMunicipality || provider.locations.some((location) => location.municipalityCode === providerMunicipality)),
+      (!providerMunicipality || provider.locations.some((location) => location.municipalityCode === providerMunicipality)) &&
+      (!reach || provider.locations.some((location) => locationWithinReach(reach, providerInReachOf!, location))),
   );
   return matching.length > 0 ? matching : undefined;
 }

@@ -9,11 +9,12 @@ import { ensureOrganisationRow } from '../organisations/index.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { AppError, BadUserInputError, ConflictError, InputProblems, type FieldProblem } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
-import { addCalendarDays } from '../platform/time.js';
+import { addCalendarDays, calendarDay } from '../platform/time.js';
 import type { Sector } from '../providers/index.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { pseudonymOf } from './pseudonym.js';
 import { routeSignal, type PlannedRouting } from './routing.js';
+import { ruleSetValidOn } from './routing-rules.js';
 import { SubmitOutcome } from './signal.enums.js';
 import { MAX_BULK, validateSignal, type RefKind, type SignalDraft, type SubmitSignalFields } from './signal.validation.js';
 
@@ -32,7 +33,7 @@ interface ResolvedProvider {
   kboNumber: string | null;
   agbCode: string | null;
   sectors: Sector[];
-  locations: Array<{ country: string; municipalityCode: string | null }>;
+  locations: Array<{ country: string; municipalityCode: string | null; region: string | null; registeredBy: string }>;
 }
 
 interface Prepared {
@@ -86,6 +87,7 @@ export async function submitSignals(
   });
 
   const providers = await resolveProviders(context.em, viewer, drafts.map((item) => item.draft));
+  const rules = ruleSetValidOn(calendarDay(now));
   const prepared: Prepared[] = [];
   for (const { index, draft } of drafts) {
     const prefix = inputs.length === 1 && field === 'input' ? 'input' : `${field}[${index}]`;
@@ -117,7 +119,7 @@ export async function submitSignals(
         submitter: viewer.organisation,
         submitterKind: viewer.kind,
         providers: named,
-      }),
+      }, rules),
     });
   }
 
@@ -236,7 +238,8 @@ async function resolveProviders(em: EntityManager, viewer: Viewer, drafts: reado
       : await run<ResolvedProvider>(
           em,
           sqlf`select p.id, p.kvk_number as "kvkNumber", p.kbo_number as "kboNumber", p.agb_code as "agbCode", p.sectors,
-              coalesce((select json_agg(json_build_object('country', l.country, 'municipalityCode', l.municipality_code))
+              coalesce((select json_agg(json_build_object('country', l.country, 'municipalityCode', l.municipality_code,
+                          'region', l.region, 'registeredBy', l.registered_by))
                         from location l where l.provider_id = p.id), '[]') as locations
             from provider p
             where (p.id = any(${values('id')}::uuid[]) or p.kvk_number = any(${values('kvkNumber')}::text[])

@@ -61,7 +61,12 @@ export class SignalResolver {
     return {
       version: set.version,
       validFrom: set.validFrom,
-      rules: set.rules.map((rule) => ({ ...rule, recipients: [...rule.recipients], condition: describeCondition(rule.when) })),
+      rules: set.rules.map((rule) => ({
+        ...rule,
+        sources: [...(rule.sources ?? [])],
+        recipients: [...rule.recipients],
+        condition: describeCondition(rule.when),
+      })),
     };
   }
 

@@ -249,6 +249,15 @@ export class SignalFilter {
   overdue?: boolean | null;
 }
 
+@ObjectType('RoutingRuleSource', { simpleResolvers: true, description: 'A document a rule stands on, and the article or section in it.' })
+export class RoutingRuleSourceType {
+  @Field(() => String)
+  document!: string;
+
+  @Field(() => String)
+  section!: string;
+}
+
 @ObjectType('RoutingRule', { simpleResolvers: true })
 export class RoutingRuleType {
   @Field(() => String)
@@ -257,8 +266,12 @@ export class RoutingRuleType {
   @Field(() => String)
   description!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The basis in words.' })
   basis!: string;
+
+  @ListSize({ max: 10 })
+  @Field(() => [RoutingRuleSourceType], { description: 'The sources, each with its article or section (empty for rule sets before 2026.3).' })
+  sources!: RoutingRuleSourceType[];
 
   @Field(() => String, { description: 'The condition, in words.' })
   condition!: string;

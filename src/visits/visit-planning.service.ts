@@ -1,6 +1,6 @@
 import { OrganisationKind } from '../access/organisations.js';
 import { requireAction } from '../access/policy.js';
-import { locationInReach, organisationsReaching, reachDescription, visibleProviderIds } from '../access/scope.js';
+import { locationInReach, organisationsReaching, reachDescription, visibleProviderIds, type LocationPlace } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { ensureOrganisationRow } from '../organisations/index.js';
 import { run, sqlf, sqlOne } from '../platform/database/sql.js';
@@ -65,9 +65,9 @@ async function checkPlace(context: RequestContext, viewer: Viewer, draft: PlanDr
     if (!visible.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
   });
   if (draft.locationId) {
-    const location = await sqlOne<{ providerId: string; country: string; municipalityCode: string | null }>(
+    const location = await sqlOne<{ providerId: string } & LocationPlace>(
       context.em,
-      'select provider_id as "providerId", country, municipality_code as "municipalityCode" from location where id = ?',
+      'select provider_id as "providerId", country, municipality_code as "municipalityCode", region, registered_by as "registeredBy" from location where id = ?',
       [draft.locationId],
     );
     if (!location || !(await visibleProviderIds(context.em, viewer, [location.providerId])).has(location.providerId)) {

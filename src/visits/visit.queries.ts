@@ -44,7 +44,7 @@ export function visitColumns(viewer: Viewer, alias = 'v'): SqlFragment {
       case when ${alias}_l.id is not null and `)}${locationVisible}${fragment(` then json_build_object(
         'id', ${alias}_l.id, 'name', ${alias}_l.name, 'vestigingsnummer', ${alias}_l.vestigingsnummer, 'street', ${alias}_l.street,
         'postcode', ${alias}_l.postcode, 'city', ${alias}_l.city, 'municipalityCode', ${alias}_l.municipality_code,
-        'country', ${alias}_l.country) end as location`)}`;
+        'country', ${alias}_l.country, 'region', ${alias}_l.region) end as location`)}`;
 }
 
 /**

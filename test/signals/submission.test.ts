@@ -35,7 +35,26 @@ describe('submitting signals', () => {
         ['OM', 'OM-STRAFBAAR-FEIT'],
       ]);
       const om = result.routings.find((routing) => routing.recipient.code === 'OM');
-      expect(om).toMatchObject({ status: 'PENDING', protocolVersion: '2026.2', dueAt: '2027-02-22T10:00:00.000Z' }); // 13 weeks, same Dutch time
+      // Received on 23 November 2026: routed by the rule set valid that day (2026.1), not by a later one.
+      expect(om).toMatchObject({ status: 'PENDING', protocolVersion: '2026.1', dueAt: '2027-02-22T10:00:00.000Z' }); // 13 weeks, same Dutch time
+    }
+  });
+
+  it('routes each signal by the rule set valid on the Dutch day of its receipt', async () => {
+    const started = t.clock.now().toISOString();
+    try {
+      const routed = async (at: string) => {
+        t.clock.set(at);
+        const intake = await t.as('NZA', [Role.INTAKE]);
+        const result = await submit(intake, signalInput({ category: 'ONBEVOEGD_HANDELEN', providers: [{ kvkNumber }] }));
+        return Object.fromEntries(result.routings.map((routing) => [routing.recipient.code, `${routing.protocolVersion}/${routing.ruleId}`]));
+      };
+      // 23:59 on 30 November in Amsterdam: rule set 2026.2, which still sent this category to the OM.
+      expect(await routed('2026-11-30T22:59:00Z')).toEqual({ OM: '2026.2/OM-STRAFBARE-CATEGORIE', IGJ: '2026.2/IGJ-GEZONDHEIDSZORG' });
+      // Midnight, 1 December in Amsterdam (still 30 November in UTC): 2026.3, where no category alone goes to the OM.
+      expect(await routed('2026-11-30T23:00:00Z')).toEqual({ IGJ: '2026.3/IGJ-GEZONDHEIDSZORG' });
+    } finally {
+      t.clock.set(started);
     }
   });
 
