@@ -6,6 +6,7 @@ import { Migration20261123172802_signals as M2 } from './Migration20261123172802
 import { Migration20261124025814_conflict_pairs_calendar_days as M3 } from './Migration20261124025814_conflict_pairs_calendar_days.js';
 import { Migration20261124030000_second_wall as M4 } from './Migration20261124030000_second_wall.js';
 import { Migration20261201073956_belgian_regions as M5 } from './Migration20261201073956_belgian_regions.js';
+import { Migration20261201074558_merge_audience as M6 } from './Migration20261201074558_merge_audience.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261124025814_conflict_pairs_calendar_days', class: M3 },
   { name: 'Migration20261124030000_second_wall', class: M4 },
   { name: 'Migration20261201073956_belgian_regions', class: M5 },
+  { name: 'Migration20261201074558_merge_audience', class: M6 },
 ];

@@ -36,16 +36,18 @@ export function visitDetailSql(viewer: Viewer, visit: string): SqlCondition {
 
 /**
  * The themes the viewer may see of a visit it has the detail view of: the visit's own, and those of the visits
- * merged into it. Who agreed to a merge agreed to run the joint visit with its lead and participants, so they see
- * every merged visit's themes; an organisation the lead shared its own visit with sees a merged visit's themes only
- * when that visit's owner shared them with it too.
+ * merged into it. A merged visit's owner agreed to run the joint visit with its lead and the participants of that
+ * moment (`merge_audience`), so they see its themes; so does everyone the owner shared the visit with. An
+ * organisation that joins later sees them only when the merged visit was the lead's own (the lead invited it).
  */
 export function visibleThemesSql(viewer: Viewer, visit: string): SqlCondition {
-  const runsIt = sqlf`(${fragment(visit)}.lead_organisation = ${viewer.organisation} or ${viewer.organisation} = any(${fragment(visit)}.participants))`;
+  const joint = fragment(visit);
+  const agreed = sqlf`(${viewer.organisation} = any(m.merge_audience) or ${joint}.lead_organisation = ${viewer.organisation}
+    or (m.lead_organisation = ${joint}.lead_organisation and ${viewer.organisation} = any(${joint}.participants)))`;
   return sqlf`array(select distinct theme from (
-      select unnest(${fragment(visit)}.themes) as theme
+      select unnest(${joint}.themes) as theme
       union all
-      select unnest(m.themes) from visit m where m.merged_into = ${fragment(visit)}.id and (${runsIt} or ${visitDetailSql(viewer, 'm')})) as themes
+      select unnest(m.themes) from visit m where m.merged_into = ${joint}.id and (${agreed} or ${visitDetailSql(viewer, 'm')})) as themes
     order by theme)`;
 }
 

@@ -4,3 +4,4 @@ export { AuditTrail, type AuditEntry, type AuditOutcome } from './audit-trail.js
 export { AuditWriter } from './audit-writer.js';
 export { verifyAuditLog, type VerificationReport } from './verify.js';
 export { AuditCheckpointer, verifyCheckpoints, type Checkpoint, type CheckpointReport } from './checkpoint.js';
+export { auditVerdict, type AuditVerdict } from './verdict.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { verifyAuditLog, verifyCheckpoints } from '../audit/index.js';
+import { auditVerdict, verifyAuditLog, verifyCheckpoints } from '../audit/index.js';
 import { ENTITIES } from '../modules.js';
 import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/database/connect.js';
@@ -11,7 +11,8 @@ import { loadSecretKey } from '../platform/secrets.js';
 /**
  * npm run audit:verify — walks every hash chain of the audit log, then checks that each chain still passes through
  * every head the service signed outside the database (AUDIT_KEY_FILE, AUDIT_CHECKPOINT_DIR). Prints the first
- * broken link first. Exit code 0: intact; 1: tampering found; 2: could not check.
+ * broken link first. Exit code 0: intact; 1: tampering found, or no checkpoint at all (`--allow-unanchored`
+ * accepts that); 2: could not check.
  */
 const config = loadConfig();
 const logger = createLogger('warn');
@@ -25,20 +26,9 @@ try {
   try {
     const chains = await verifyAuditLog(orm.em.fork(), (checked) => console.error(`… ${checked} events checked`));
     const anchors = await verifyCheckpoints(orm.em.fork(), key, config.auditCheckpointDir);
-    const problems = [...chains.problems, ...anchors.problems];
-    if (problems.length === 0) {
-      console.log(`Audit log intact: ${chains.events} events in ${chains.heads.length} chains, ${anchors.checkpoints} signed checkpoints hold.`);
-      if (anchors.checkpoints === 0) {
-        console.log(`  warning: no signed checkpoint of this database in ${config.auditCheckpointDir}: the chains are consistent but not anchored.`);
-      }
-      for (const head of chains.heads) console.log(`  chain ${String(head.shard).padStart(2)}: ${head.seq} events, head ${head.hash}`);
-      exitCode = 0;
-    } else {
-      console.log(`Audit log TAMPERED: ${problems.length} problems in ${chains.events} events and ${anchors.checkpoints} checkpoints.`);
-      console.log(`  first broken link: ${problems[0]}`);
-      for (const problem of problems.slice(1)) console.log(`  - ${problem}`);
-      exitCode = 1;
-    }
+    const verdict = auditVerdict(chains, anchors, { allowUnanchored: process.argv.includes('--allow-unanchored'), checkpointDir: config.auditCheckpointDir });
+    for (const line of verdict.lines) console.log(line);
+    exitCode = verdict.exitCode;
   } finally {
     await orm.close();
   }

@@ -54,10 +54,13 @@ export async function registerProvider(context: RequestContext, input: RegisterP
 
     const provider = existing ? em.getReference(ProviderEntity, existing.id) : createProvider(em, viewer, draft, context.now());
     const agbCodeKept = existing ? await mergeIntoExisting(em, existing, draft, visibleBefore) : false;
-    const present = existing ? await sql<Location>(em, `select ${LOCATION_COLUMNS} from location l where l.provider_id = ?`, [existing.id]) : [];
+    // Locations the provider already has are skipped — but only for a caller that could see them. For anyone else
+    // every location is new, and a vestigingsnummer the provider already holds is refused in the same words as
+    // one held by any other provider: the answer must not tell which provider a number belongs to.
+    const present = visibleBefore ? await sql<Location>(em, `select ${LOCATION_COLUMNS} from location l where l.provider_id = ?`, [existing!.id]) : [];
     const known = new Set(present.flatMap((location) => [placeKey(location), location.vestigingsnummer ?? '']));
     const added = draft.locations.filter((location) => !known.has(placeKey(location)) && !known.has(location.vestigingsnummer ?? '-'));
-    await refuseTakenVestigingsnummers(em, draft.locations, added, provider.id);
+    await refuseTakenVestigingsnummers(em, draft.locations, added, visibleBefore ? provider.id : null);
 
     const addedLocations: Location[] = added.map((location) => {
       const entity = em.create(LocationEntity, {
@@ -132,16 +135,22 @@ async function mergeIntoExisting(em: EntityManager, existing: ProviderRow, draft
 }
 
 /**
- * A vestigingsnummer belongs to one location. A number already used elsewhere is refused with the same words
- * whoever holds it: the answer names neither the provider nor whether the caller could see it.
+ * A vestigingsnummer belongs to one location. A number already used elsewhere (anywhere but `ownProviderId`, a
+ * provider the caller can see) is refused with the same words whoever holds it: the answer names neither the
+ * provider nor whether the caller could see it.
  */
-async function refuseTakenVestigingsnummers(em: EntityManager, all: readonly LocationDraft[], added: readonly LocationDraft[], providerId: string): Promise<void> {
+async function refuseTakenVestigingsnummers(
+  em: EntityManager,
+  all: readonly LocationDraft[],
+  added: readonly LocationDraft[],
+  ownProviderId: string | null,
+): Promise<void> {
   const numbers = added.map((location) => location.vestigingsnummer).filter((number): number is string => number !== null);
   if (numbers.length === 0) return;
   const taken = await sql<{ vestigingsnummer: string }>(
     em,
-    'select vestigingsnummer from location where vestigingsnummer = any(?::text[]) and provider_id <> ?',
-    [numbers, providerId],
+    'select vestigingsnummer from location where vestigingsnummer = any(?::text[]) and provider_id is distinct from ?::uuid',
+    [numbers, ownProviderId],
   );
   const problems = new InputProblems();
   for (const { vestigingsnummer } of taken) {

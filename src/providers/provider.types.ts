@@ -74,7 +74,7 @@ export class RegisterProviderPayload {
   created!: boolean;
 
   @ListSize({ max: MAX_LOCATIONS })
-  @Field(() => [Location], { description: 'The locations this call added.' })
+  @Field(() => [Location], { description: `The locations this call added; at most ${MAX_LOCATIONS}.` })
   addedLocations!: Location[];
 }
 

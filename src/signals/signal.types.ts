@@ -84,7 +84,7 @@ export class Signal {
   possibleCriminalOffence!: boolean;
 
   @ListSize({ max: MAX_PROVIDER_REFS })
-  @Field(() => [Provider])
+  @Field(() => [Provider], { description: `At most ${MAX_PROVIDER_REFS}.` })
   providers!: Provider[];
 
   @Field(() => DateTime)
@@ -157,7 +157,7 @@ export class SubmitSignalPayload {
   signal!: Signal;
 
   @ListSize({ max: MAX_ORGANISATIONS })
-  @Field(() => [SignalRouting])
+  @Field(() => [SignalRouting], { description: `At most ${MAX_ORGANISATIONS}.` })
   routings!: SignalRouting[];
 
   @Field(() => Boolean, { description: 'True when this externalId was already submitted with the same content.' })
@@ -197,7 +197,7 @@ export class SubmitSignalResult {
 @ObjectType('SubmitSignalsPayload', { simpleResolvers: true })
 export class SubmitSignalsPayload {
   @ListSize({ max: MAX_BULK })
-  @Field(() => [SubmitSignalResult])
+  @Field(() => [SubmitSignalResult], { description: `At most ${MAX_BULK}.` })
   results!: SubmitSignalResult[];
 
   @Field(() => Int)
@@ -270,7 +270,7 @@ export class RoutingRuleType {
   basis!: string;
 
   @ListSize({ max: 10 })
-  @Field(() => [RoutingRuleSourceType], { description: 'The sources, each with its article or section (empty for rule sets before 2026.3).' })
+  @Field(() => [RoutingRuleSourceType], { description: `The sources, each with its article or section (empty for rule sets before 2026.3); at most 10.` })
   sources!: RoutingRuleSourceType[];
 
   @Field(() => String, { description: 'The condition, in words.' })
@@ -292,7 +292,7 @@ export class RoutingRuleSetType {
   validFrom!: string;
 
   @ListSize({ max: 50 })
-  @Field(() => [RoutingRuleType])
+  @Field(() => [RoutingRuleType], { description: `At most 50.` })
   rules!: RoutingRuleType[];
 }
 

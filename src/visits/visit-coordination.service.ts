@@ -166,7 +166,8 @@ function requireMergeable(visit: { participantCodes: readonly string[] }, field:
  * Folds `merged` into `lead`: they are cancelled with a pointer to it, their providers join it, their conflicts
  * close as MERGED, and the `joining` organisation (the one that accepted) becomes a participant. Their themes,
  * notes and sharing stay theirs: the joint visit shows a merged visit's themes only to those who may see that
- * visit's details (see visit-scope.ts). Then the joint visit's conflicts are recorded afresh.
+ * visit's details and to the joint visit's lead and participants of the moment its owner agreed (its
+ * `merge_audience`; see visit-scope.ts). Then the joint visit's conflicts are recorded afresh.
  */
 async function mergeInto(
   context: RequestContext,
@@ -197,9 +198,11 @@ async function mergeInto(
       on conflict (visit_id, provider_id) do nothing`,
   );
   await run(em, sqlf`update visit set participants = ${[...participants].sort()}::text[], updated_at = ${context.now()} where id = ${lead.id}`);
+  // Whom the owner of a merged visit agreed to share it with: the joint visit's lead and participants as they are now.
   await run(
     em,
-    sqlf`update visit set status = 'CANCELLED', merged_into = ${lead.id}, updated_at = ${context.now()} where id = any(${mergedIds}::uuid[])`,
+    sqlf`update visit set status = 'CANCELLED', merged_into = ${lead.id}, merge_audience = ${[lead.leadCode, ...participants].sort()}::text[],
+      updated_at = ${context.now()} where id = any(${mergedIds}::uuid[])`,
   );
   await run(em, sqlf`update visit_provider set active = false where visit_id = any(${mergedIds}::uuid[])`);
   await addHistory(context, em, [

@@ -108,9 +108,10 @@ function filterConditions(context: RequestContext, filter: VisitListFilter | nul
     if (filter.from && filter.to && filter.from >= filter.to) problems.add('filter.to', 'to must lie after from.');
     const from = filter.from ?? null;
     const to = filter.to ?? null;
-    // The first condition can use the GiST index (the shown window never lies more than a week off the exact one).
+    // The first condition can use the GiST index: the shown window never lies more than a week (169 hours in the
+    // October week) off the exact one, so 8 days is ample whatever the session's time zone.
     conditions.push(
-      sqlf`v.time_window && tstzrange(${from}::timestamptz - interval '7 days', ${to}::timestamptz + interval '7 days')
+      sqlf`v.time_window && tstzrange(${from}::timestamptz - interval '8 days', ${to}::timestamptz + interval '8 days')
         and v_s.w && tstzrange(${from}::timestamptz, ${to}::timestamptz)`,
     );
   }

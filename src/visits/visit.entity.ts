@@ -31,6 +31,13 @@ export class VisitEntity {
   @Property({ type: ArrayType, columnType: 'text[]' })
   sharedWith: string[] = [];
 
+  /**
+   * A merged visit: the joint visit's lead and participants at the moment it was merged — those its owner agreed
+   * to run the joint visit with, who therefore see its themes there (visit-scope.ts).
+   */
+  @Property({ type: ArrayType, columnType: 'text[]', default: '{}' })
+  mergeAudience: string[] = [];
+
   @ManyToOne(() => LocationEntity, { fieldName: 'location_id', ref: true, nullable: true })
   location?: Ref<LocationEntity> | null;
 

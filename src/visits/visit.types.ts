@@ -59,15 +59,15 @@ export class Visit {
   organisation!: Organisation;
 
   @ListSize({ max: MAX_PARTICIPANTS })
-  @Field(() => [Organisation], { description: 'Organisations that joined this visit by accepting a merge.' })
+  @Field(() => [Organisation], { description: `Organisations that joined this visit by accepting a merge; at most ${MAX_PARTICIPANTS}.` })
   participants!: Organisation[];
 
   @ListSize({ max: MAX_SHARED_WITH })
-  @Field(() => [Organisation], { description: 'Organisations given the detail view (detail view only).' })
+  @Field(() => [Organisation], { description: `Organisations given the detail view (detail view only); at most ${MAX_SHARED_WITH}.` })
   sharedWith!: Organisation[];
 
   @ListSize({ max: MAX_PROVIDERS })
-  @Field(() => [Provider], { description: 'The providers of the visit that are within your reach.' })
+  @Field(() => [Provider], { description: `The providers of the visit that are within your reach; at most ${MAX_PROVIDERS}.` })
   providers!: Provider[];
 
   @Field(() => Location, { nullable: true })
@@ -101,7 +101,9 @@ export class Visit {
   mergedInto!: Visit | null;
 
   @ListSize({ max: MAX_HISTORY })
-  @Field(() => [VisitHistoryEntry], { description: 'Who changed what, when and why (detail view; empty otherwise).' })
+  @Field(() => [VisitHistoryEntry], {
+    description: `Who changed what, when and why: the newest ${MAX_HISTORY} entries, oldest first (detail view; empty otherwise).`,
+  })
   history!: VisitHistoryEntry[];
 }
 
@@ -159,7 +161,7 @@ export class PlanVisitPayload {
   visit!: Visit;
 
   @ListSize({ max: MAX_CONFLICTS })
-  @Field(() => [VisitConflict], { description: 'The open conflicts of the visit: planning is never blocked by them.' })
+  @Field(() => [VisitConflict], { description: `The open conflicts of the visit: planning is never blocked by them; at most ${MAX_CONFLICTS}.` })
   conflicts!: VisitConflict[];
 }
 
@@ -208,11 +210,11 @@ export class CoordinateVisitsPayload {
   visit!: Visit;
 
   @ListSize({ max: MAX_MERGE })
-  @Field(() => [CoordinationProposal], { description: "Proposals sent for other organisations' visits." })
+  @Field(() => [CoordinationProposal], { description: `Proposals sent for other organisations' visits; at most ${MAX_MERGE}.` })
   proposals!: CoordinationProposal[];
 
   @ListSize({ max: MAX_MERGE })
-  @Field(() => [Visit], { description: "Your organisation's visits merged at once." })
+  @Field(() => [Visit], { description: `Your organisation's visits merged at once; at most ${MAX_MERGE}.` })
   merged!: Visit[];
 }
 
@@ -252,7 +254,7 @@ export class SupervisoryLoad {
   organisationCount!: number;
 
   @ListSize({ max: MAX_ORGANISATIONS })
-  @Field(() => [OrganisationLoad])
+  @Field(() => [OrganisationLoad], { description: `At most ${MAX_ORGANISATIONS}.` })
   byOrganisation!: OrganisationLoad[];
 }
 

@@ -178,4 +178,21 @@ describe('the database as a second wall', () => {
     });
     await expect(attempt).rejects.toThrow(/samenloop_owner, which owns the tables/);
   });
+
+  it('nor as a role that may create objects in the public schema (the default of PostgreSQL 13 and 14)', async () => {
+    await t.sql('grant create on schema public to samenloop_app');
+    try {
+      const attempt = buildApp({
+        config: t.config,
+        databaseUrl: t.databaseUrl,
+        logger: t.logger,
+        issuers: [t.issuer.trusted()],
+        pseudonymKey: Buffer.alloc(32, 1),
+        auditKey: Buffer.alloc(32, 2),
+      });
+      await expect(attempt).rejects.toThrow(/samenloop_app, which may create objects/);
+    } finally {
+      await t.sql('revoke create on schema public from samenloop_app');
+    }
+  });
 });

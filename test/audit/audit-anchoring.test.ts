@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, contentDigest } from '../../src/audit/canonical.js';
-import { verifyAuditLog, verifyCheckpoints } from '../../src/audit/index.js';
+import { auditVerdict, verifyAuditLog, verifyCheckpoints } from '../../src/audit/index.js';
 import { Role, startTestApp, type TestApp } from '../support/test-app.js';
 import { dutchLocation, freshKvk, PROVIDER, registerProvider } from '../support/providers.js';
 
@@ -77,6 +77,23 @@ describe('audit log anchored outside the database', () => {
     expect((await verifyAuditLog(await t.ownerEm())).problems).toEqual([]);
     const report = await verify();
     expect(report).toEqual({ checkpoints: 2, problems: [] });
+  });
+
+  it('a log with events but no checkpoint at all is not taken for intact (the anchor was removed)', async () => {
+    const chains = await verifyAuditLog(await t.ownerEm());
+    expect(chains.events).toBeGreaterThan(0);
+    const withAnchors = await verifyCheckpoints(await t.ownerEm(), t.auditKey, t.config.auditCheckpointDir);
+    expect(withAnchors.checkpoints).toBeGreaterThan(0);
+    expect(auditVerdict(chains, withAnchors, { checkpointDir: 'x' }).exitCode).toBe(0);
+
+    const emptyDir = path.join(t.config.auditCheckpointDir, 'nothing-here');
+    const without = await verifyCheckpoints(await t.ownerEm(), t.auditKey, emptyDir);
+    expect(without).toEqual({ checkpoints: 0, problems: [] });
+    const verdict = auditVerdict(chains, without, { checkpointDir: emptyDir });
+    expect(verdict.exitCode).toBe(1);
+    expect(verdict.lines[0]).toMatch(/NOT ANCHORED/);
+    expect(auditVerdict(chains, without, { checkpointDir: emptyDir, allowUnanchored: true }).exitCode).toBe(0);
+    expect(auditVerdict({ events: 0, problems: [], heads: [] }, without, { checkpointDir: emptyDir }).exitCode).toBe(0);
   });
 
   it('a row rewritten and the chain recomputed: the chains look intact, the checkpoints do not', async () => {

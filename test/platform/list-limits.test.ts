@@ -78,6 +78,25 @@ describe('list limits', () => {
     for (const { field, description } of lists) expect(description, field).toMatch(/at most|\d+ to \d+|each at most once/);
   });
 
+  it('every nested list of objects has a `first` argument or states its cap in the schema', async () => {
+    const { data } = await igj.request<any>(
+      `{ __schema { queryType { name } mutationType { name } types { name kind fields { name description args { name } type { kind ofType { kind ofType { kind ofType { kind name } name } name } name } } } } }`,
+    );
+    const roots = new Set([data.__schema.queryType.name, data.__schema.mutationType.name]);
+    const named = (type: any): any => (type.ofType ? named(type.ofType) : type);
+    const isList = (type: any): boolean => type.kind === 'LIST' || (type.ofType ? isList(type.ofType) : false);
+    const kinds = new Map(data.__schema.types.map((type: any) => [type.name, type.kind]));
+    const unstated = data.__schema.types
+      .filter((type: any) => type.kind === 'OBJECT' && !type.name.startsWith('__') && !roots.has(type.name))
+      .flatMap((type: any) =>
+        type.fields
+          .filter((field: any) => isList(field.type) && kinds.get(named(field.type).name) === 'OBJECT' && field.name !== 'edges')
+          .filter((field: any) => !field.args.some((arg: any) => arg.name === 'first') && !/at most \d|newest \d/i.test(field.description ?? ''))
+          .map((field: any) => `${type.name}.${field.name}`),
+      );
+    expect(unstated).toEqual([]);
+  });
+
   it('nested lists show at most `first` items, and refuse a `first` beyond their cap', async () => {
     const locations = async (first?: number) =>
       (await igj.ok(`query($id: ID!, $first: Int) { provider(id: $id) { locations(first: $first) { id } } }`, { id: provider, first })).provider.locations;

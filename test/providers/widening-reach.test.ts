@@ -107,4 +107,27 @@ describe('adding a location to a provider one could not see', () => {
     expect(hidden).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.locations[0].vestigingsnummer' });
     expect(hidden.message).not.toMatch(/provider/i);
   });
+
+  it("a number the invisible provider itself holds is refused like any other: the answer does not tell whose it is", async () => {
+    const holder = await igj.ok(REGISTER_PROVIDER, {
+      input: { name: 'Houder Utrecht', kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0344', { vestigingsnummer: '000055556666' })] },
+    });
+    const other = await igj.ok(REGISTER_PROVIDER, {
+      input: { name: 'Ander', kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0344', { vestigingsnummer: '000077778888' })] },
+    });
+    const join = (kvkNumber: string, vestigingsnummer: string) =>
+      amsterdam.fails(REGISTER_PROVIDER, {
+        input: { name: 'Houder Utrecht', kvkNumber, sectors: ['THUISZORG'], locations: [dutchLocation('GM0363', { vestigingsnummer })] },
+      });
+    const holdersKvk = holder.registerProvider.provider.kvkNumber as string;
+    const ownNumber = await join(holdersKvk, '000055556666');
+    const elsewhere = await join(holdersKvk, '000077778888');
+    expect(other.registerProvider.provider.id).toBeDefined();
+    expect({ code: ownNumber.code, field: ownNumber.field, message: ownNumber.message.replace('000055556666', 'N') }).toEqual({
+      code: elsewhere.code,
+      field: elsewhere.field,
+      message: elsewhere.message.replace('000077778888', 'N'),
+    });
+    expect(ownNumber.field).toBe('input.locations[0].vestigingsnummer');
+  });
 });

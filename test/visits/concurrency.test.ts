@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/platform/database/sql.js';
 import { Role, startTestApp, TestClock, type TestApp } from '../support/test-app.js';
 import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
 import { dayAt, PLAN_VISIT, planInput } from '../support/visits.js';
@@ -82,4 +83,26 @@ describe('no lost conflict on a database whose default isolation is REPEATABLE R
   });
 
   it.each([1, 2, 3])('12 concurrent planVisit calls still record all 66 pairs (round %i)', () => twelvePlannersAtOnce(t));
+
+  it('statements outside a transaction (the audit writer of reads) run READ COMMITTED too', async () => {
+    const em = t.app.orm.em.fork();
+    const [row] = await sql<{ transaction_isolation: string }>(em, 'show transaction_isolation');
+    expect(row!.transaction_isolation).toBe('read committed');
+  });
+
+  it('reads audited outside a transaction, amid concurrent writes, never fail with a serialization error', async () => {
+    const igj = await t.as('IGJ', [Role.PLANNER]);
+    const provider = await registerProvider(igj, { kvkNumber: freshKvk(), locations: [dutchLocation('GM0363')] });
+    const base = new Date('2027-06-07T00:00:00Z');
+    for (let round = 0; round < 4; round++) {
+      const results = await Promise.all(
+        Array.from({ length: 48 }, (_, index) =>
+          index % 3 === 0
+            ? igj.request(PLAN_VISIT, { input: planInput({ providerIds: [provider], start: dayAt(base, (round * 16 + index) % 60) }) })
+            : igj.request(`query($id: ID!) { provider(id: $id) { id } }`, { id: provider }),
+        ),
+      );
+      expect(results.filter((result) => result.errors).map((result) => result.errors![0]!.extensions?.code)).toEqual([]);
+    }
+  });
 });

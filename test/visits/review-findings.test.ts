@@ -140,6 +140,23 @@ describe('a merge shares nothing its owner did not agree to', () => {
     expect(await themesSeenBy(nza, lead)).toEqual(['medicatie']); // IGJ shared its visit with NZA; GM0363 did not
   });
 
+  it("an organisation that joins later does not see the themes of another organisation's visit merged before", async () => {
+    const lead = (await plan(igj, { providerIds: [provider], start: dayAt(base, 0), themes: ['igj'] })).visit.id;
+    const gmVisit = (await plan(gm, { providerIds: [provider], start: dayAt(base, 1), themes: ['gm-geheim'] })).visit.id;
+    const own = (await plan(igj, { providerIds: [provider], start: dayAt(base, 2), themes: ['igj-intern'] })).visit.id;
+    const first = await igj.ok(COORDINATE, { input: { leadVisitId: lead, visitIds: [gmVisit, own] } });
+    await gm.ok(RESPOND, { input: { proposalId: first.coordinateVisits.proposals[0].id, accept: true } });
+    const nzaVisit = (await plan(nza, { providerIds: [provider], start: dayAt(base, 3), themes: ['nza'] })).visit.id;
+    const second = await igj.ok(COORDINATE, { input: { leadVisitId: lead, visitIds: [nzaVisit] } });
+    await nza.ok(RESPOND, { input: { proposalId: second.coordinateVisits.proposals[0].id, accept: true } });
+
+    expect(await themesSeenBy(igj, lead)).toEqual(['gm-geheim', 'igj', 'igj-intern', 'nza']);
+    // GM0363 agreed to run it with IGJ; NZA was invited later by IGJ: it sees IGJ's themes, not GM0363's.
+    expect(await themesSeenBy(nza, lead)).toEqual(['igj', 'igj-intern', 'nza']);
+    // GM0363 was there when NZA's visit joined, so NZA agreed to share with it.
+    expect(await themesSeenBy(gm, lead)).toEqual(['gm-geheim', 'igj', 'igj-intern', 'nza']);
+  });
+
   it("an own visit merged at once: its themes follow its own sharing, not the joint visit's", async () => {
     const lead = (await plan(igj, { providerIds: [provider], start: dayAt(base, 0), themes: ['medicatie'], sharedWith: ['NZA'] })).visit.id;
     const other = (await plan(igj, { providerIds: [provider], start: dayAt(base, 2), themes: ['intern'] })).visit.id;

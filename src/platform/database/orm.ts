@@ -40,7 +40,15 @@ export function ormConfig(options: OrmOptions): Options {
     forceUtcTimezone: true,
     dataloader: DataloaderType.ALL,
     discovery: { warnWhenNoEntities: false },
-    pool: { min: 0, max: options.poolSize ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolSize ?? 10,
+      // Every connection works READ COMMITTED, also for statements outside a transaction (the audit writer of reads):
+      // a database whose default is REPEATABLE READ would otherwise fail them on a concurrent chain-head update.
+      afterCreate: (connection: { query: (text: string, done: (error?: Error) => void) => void }, done: (error: Error | undefined, connection: unknown) => void) => {
+        connection.query("set default_transaction_isolation = 'read committed'", (error) => done(error, connection));
+      },
+    },
     driverOptions: options.timeouts
       ? {
           connection: {

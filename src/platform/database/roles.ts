@@ -78,21 +78,25 @@ export class LegacyDatabaseError extends Error {
 }
 
 /**
- * Refuses to serve as a role that could step over the second wall: a superuser, a role with BYPASSRLS, or one
- * that owns (or is a member of the owner of) the audit log, which could switch its triggers off.
+ * Refuses to serve as a role that could step over the second wall: a superuser, a role with BYPASSRLS, one that
+ * owns (or is a member of the owner of) the audit log, which could switch its triggers off, or one that may create
+ * objects in the database or its public schema (PostgreSQL 13 and 14 let every role do the latter unless the DBA
+ * revoked it; see docs/configuration.md, "Database roles").
  */
 export async function assertApplicationRole(em: EntityManager): Promise<void> {
-  const row = await sqlOne<{ role: string; superuser: boolean; bypassrls: boolean; owner: boolean }>(
+  const row = await sqlOne<{ role: string; superuser: boolean; bypassrls: boolean; owner: boolean; creates: boolean }>(
     em,
     `select current_user as role, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
        coalesce((select pg_has_role(current_user, c.relowner, 'MEMBER') from pg_class c
-                 where c.oid = to_regclass('audit_event')), false) as owner
+                 where c.oid = to_regclass('audit_event')), false) as owner,
+       has_schema_privilege(current_user, 'public', 'CREATE') or has_database_privilege(current_user, current_database(), 'CREATE') as creates
      from pg_roles r where r.rolname = current_user`,
   );
   const problems = [
     row?.superuser && 'is a superuser',
     row?.bypassrls && 'may bypass row-level security',
     row?.owner && 'owns the tables (or is a member of their owner)',
+    row?.creates && 'may create objects in the database or its public schema',
   ].filter(Boolean);
   if (problems.length > 0) {
     throw new Error(
