@@ -7,6 +7,7 @@ import { Migration20261124025814_conflict_pairs_calendar_days as M3 } from './Mi
 import { Migration20261124030000_second_wall as M4 } from './Migration20261124030000_second_wall.js';
 import { Migration20261201073956_belgian_regions as M5 } from './Migration20261201073956_belgian_regions.js';
 import { Migration20261201074558_merge_audience as M6 } from './Migration20261201074558_merge_audience.js';
+import { Migration20261201080342_enforcement as M7 } from './Migration20261201080342_enforcement.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261124030000_second_wall', class: M4 },
   { name: 'Migration20261201073956_belgian_regions', class: M5 },
   { name: 'Migration20261201074558_merge_audience', class: M6 },
+  { name: 'Migration20261201080342_enforcement', class: M7 },
 ];

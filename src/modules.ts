@@ -1,4 +1,13 @@
 import { AuditChainHeadEntity, AuditEventEntity, AuditResolver } from './audit/index.js';
+import {
+  EnforcementActionEntity,
+  EnforcementActionSignalEntity,
+  EnforcementActionStatusEntity,
+  EnforcementActionVisitEntity,
+  EnforcementResolver,
+  EnforcementStatusChangeResolver,
+  ProviderEnforcementResolver,
+} from './enforcement/index.js';
 import { OrganisationEntity, OrganisationResolver, ViewerResolver } from './organisations/index.js';
 import { LocationEntity, ProviderEntity, ProviderResolver } from './providers/index.js';
 import {
@@ -42,6 +51,10 @@ export const ENTITIES = [
   SignalRoutingEntity,
   RoutingDecisionEntity,
   OutboxEventEntity,
+  EnforcementActionEntity,
+  EnforcementActionSignalEntity,
+  EnforcementActionVisitEntity,
+  EnforcementActionStatusEntity,
 ];
 
 export const RESOLVERS = [
@@ -57,5 +70,8 @@ export const RESOLVERS = [
   SignalRoutingResolver,
   RoutingDecisionResolver,
   SubmitSignalResultResolver,
+  EnforcementResolver,
+  EnforcementStatusChangeResolver,
+  ProviderEnforcementResolver,
   AuditResolver,
 ] as const;

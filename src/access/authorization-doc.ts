@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { replaceGeneratedBlock } from '../platform/generated-blocks.js';
 import { operationAccess } from './operation-access.js';
 import { OrganisationKind } from './organisations.js';
 import { ACTIONS, ALL_KINDS, type ActionRule } from './policy.js';
@@ -66,13 +67,9 @@ export const GENERATED_BLOCKS = {
   reach: () => renderReachTable(),
 } as const;
 
-/** Replaces each `<!-- BEGIN GENERATED: name -->…<!-- END GENERATED: name -->` block with its rendering. */
+/** Replaces each generated block of docs/authorization.md with its rendering. */
 export function renderGeneratedBlocks(document: string, schema: GraphQLSchema): string {
   let result = document;
-  for (const [name, render] of Object.entries(GENERATED_BLOCKS)) {
-    const pattern = new RegExp(`(<!-- BEGIN GENERATED: ${name} -->)[\\s\\S]*?(<!-- END GENERATED: ${name} -->)`);
-    if (!pattern.test(result)) throw new Error(`docs/authorization.md lacks the generated block "${name}"`);
-    result = result.replace(pattern, (_match, begin: string, end: string) => `${begin}\n${render(schema)}\n${end}`);
-  }
+  for (const [name, render] of Object.entries(GENERATED_BLOCKS)) result = replaceGeneratedBlock(result, name, render(schema), 'docs/authorization.md');
   return result;
 }

@@ -75,6 +75,17 @@ export const ACTIONS = {
     kinds: ALL_KINDS,
     rolesByKind: { [OrganisationKind.PROSECUTION]: [Role.PROSECUTOR] },
   },
+  'enforcement.read': {
+    description: 'read enforcement measures (within reach; the OM: those related to signals routed to it)',
+    roles: [Role.PLANNER, Role.COORDINATOR, Role.INSPECTOR, Role.ENFORCEMENT_OFFICER, Role.INTAKE],
+    kinds: ALL_KINDS,
+    rolesByKind: { [OrganisationKind.PROSECUTION]: [Role.PROSECUTOR] },
+  },
+  'enforcement.record': {
+    description: "record, publish and change the status of the organisation's enforcement measures",
+    roles: [Role.ENFORCEMENT_OFFICER],
+    kinds: SUPERVISORS,
+  },
   'audit.read': { description: "read who accessed the organisation's data", roles: [Role.AUDITOR], kinds: ALL_KINDS },
 } as const satisfies Record<string, ActionRule>;
 

@@ -34,6 +34,8 @@ export interface AuditEntry {
 }
 
 export const REJECTED_TOKEN_ACTOR = '(rejected token)';
+/** The actor of a read without a token (published data only). */
+export const ANONYMOUS_ACTOR = '(anonymous)';
 /** The actor organisation of a security event whose organisation is not known. */
 export const UNKNOWN_ORGANISATION = '-';
 
@@ -73,13 +75,36 @@ export class AuditTrail {
   ) {}
 
   record(entry: AuditEntry): void {
-    if (!this.viewer) return; // anonymous requests only read published data, which is not protected
+    if (!this.viewer) return; // anonymous requests read published data only, recorded with recordPublicRead
     this.pending.push({
       occurredAt: this.now(),
       requestId: this.requestId,
       actorSub: this.viewer.sub,
       actorOrganisation: this.viewer.organisation,
       actorRoles: [...this.viewer.roles].sort(),
+      operation: entry.operation,
+      resourceType: entry.resourceType,
+      ...ownership(entry.resources),
+      outcome: entry.outcome ?? 'SUCCESS',
+      details: entry.details ?? null,
+    });
+  }
+
+  /**
+   * A read of published data, which needs no token: recorded as the viewer's when there is one, otherwise as an
+   * anonymous read (who read the public record is also worth knowing).
+   */
+  recordPublicRead(entry: AuditEntry): void {
+    if (this.viewer) {
+      this.record(entry);
+      return;
+    }
+    this.pending.push({
+      occurredAt: this.now(),
+      requestId: this.requestId,
+      actorSub: ANONYMOUS_ACTOR,
+      actorOrganisation: UNKNOWN_ORGANISATION,
+      actorRoles: [],
       operation: entry.operation,
       resourceType: entry.resourceType,
       ...ownership(entry.resources),

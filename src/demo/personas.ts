@@ -11,6 +11,7 @@ export const DEMO_PERSONAS: ReadonlyArray<{ label: string; org: string; roles: R
   { label: 'Inspectie JenV coordinator', org: 'IJENV', roles: [Role.PLANNER, Role.COORDINATOR], sub: 'coordinator@ijenv.demo' },
   { label: 'Zorginspectie planner', org: 'ZORGINSPECTIE', roles: [Role.PLANNER, Role.COORDINATOR], sub: 'planner@zorginspectie.demo' },
   { label: 'IGJ intake', org: 'IGJ', roles: [Role.INTAKE], sub: 'intake@igj.demo' },
+  { label: 'IGJ enforcement officer', org: 'IGJ', roles: [Role.ENFORCEMENT_OFFICER], sub: 'handhaving@igj.demo' },
   { label: 'NZa integration (machine client)', org: 'NZA', roles: [Role.INTEGRATION], sub: 'ikz-koppeling@nza.demo' },
   { label: 'OM prosecutor', org: 'OM', roles: [Role.PROSECUTOR], sub: 'officier@om.demo' },
   { label: 'IGJ auditor', org: 'IGJ', roles: [Role.AUDITOR], sub: 'auditor@igj.demo' },

@@ -10,3 +10,4 @@ export { registerProvider } from './provider-registration.service.js';
 export type { RegisterProviderFields } from './provider.validation.js';
 export { agbCodeProblem, bsnProblem, gemeentecodeProblem, kboNumberProblem, kvkNumberProblem } from './identifiers.js';
 export { LOCATION_COLUMNS } from './provider.loaders.js';
+export { providerById } from './provider.loaders.js';

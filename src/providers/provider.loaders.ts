@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { groupBy, listLoader, type ListKey } from '../platform/collections.js';
-import { sql } from '../platform/database/sql.js';
-import type { RequestContext } from '../request-context.js';
+import { providerVisibleSql } from '../access/scope.js';
+import { fragment, run, sql, sqlf } from '../platform/database/sql.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
 import type { Location } from './provider.types.js';
 import type { Sector } from './sector.js';
 
@@ -14,6 +15,11 @@ export interface ProviderRow {
   agbCode: string | null;
   sectors: Sector[];
   registeredBy: string;
+  /**
+   * Shown only by its public facts (name, register numbers, sectors), as the provider of a published measure read
+   * by someone outside its reach: no locations, nothing hanging under it.
+   */
+  publicOnly?: boolean;
 }
 
 export const PROVIDER_COLUMNS = `p.id, p.name, p.kvk_number as "kvkNumber", p.kbo_number as "kboNumber",
@@ -40,5 +46,21 @@ function createLocationsLoader(context: RequestContext): DataLoader<ListKey, Loc
       [providerIds, limit ?? null],
     );
     return groupBy(providerIds, rows, (row) => row.providerId, ({ providerId: _providerId, ...location }) => location);
+  });
+}
+
+/** Providers by id, batched per request; undefined for those outside the viewer's reach. */
+export function providerById(context: RequestContext): DataLoader<string, ProviderRow | undefined> {
+  return context.loader(createProviderById);
+}
+
+function createProviderById(context: RequestContext): DataLoader<string, ProviderRow | undefined> {
+  return new DataLoader(async (ids) => {
+    const rows = await run<ProviderRow>(
+      context.em,
+      sqlf`select ${fragment(PROVIDER_COLUMNS)} from provider p where p.id = any(${ids}::uuid[]) and ${providerVisibleSql(requireViewer(context), 'p.id')}`,
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
   });
 }

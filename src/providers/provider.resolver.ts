@@ -53,6 +53,7 @@ export class ProviderResolver {
     @Ctx() context: RequestContext,
     @Arg('first', () => Int, { defaultValue: 50, description: `The first this many, oldest first; at most ${MAX_LOCATIONS_SHOWN}.` }) first: number,
   ): Promise<Location[]> {
+    if (provider.publicOnly) return Promise.resolve([]);
     return locationsOfProvider(context).load({ id: provider.id, limit: pageSize(first, MAX_LOCATIONS_SHOWN) });
   }
 }

@@ -4,6 +4,7 @@ import { run, sqlf } from '../platform/database/sql.js';
 import { ConflictError, ForbiddenError, InputProblems, NotFoundError } from '../platform/errors.js';
 import { parseUuid, uuidv7 } from '../platform/ids.js';
 import { asOrganisation, inTransaction, requireViewer, type RequestContext } from '../request-context.js';
+import { lockRoutings } from './prosecution.js';
 import { RoutingOutcome } from './signal.enums.js';
 import { routingsOfSignal, signalById } from './signal.loaders.js';
 import { MAX_SUMMARY } from './signal.validation.js';
@@ -39,6 +40,8 @@ export async function decideRouting(
   }
 
   await inTransaction(context, async (em) => {
+    // Queue behind a fine that is checking this routing's state at this moment (una via), and vice versa.
+    await lockRoutings(em, [routing.id]);
     const decided = await run(
       em,
       sqlf`insert into routing_decision (id, routing_id, outcome, note, decided_by_organisation, decided_by_sub, decided_at)

@@ -1,5 +1,6 @@
 import { Sector } from '../providers/index.js';
-import { MUNICIPALITY_OF_LOCATION, RULE_SETS, type RoutingCondition, type RoutingRule, type RuleSet } from './routing-rules.js';
+import { replaceGeneratedBlock } from '../platform/generated-blocks.js';
+import { MUNICIPALITY_OF_LOCATION, OM_AANGIFTE, RULE_SETS, type RoutingCondition, type RoutingRule, type RuleSet } from './routing-rules.js';
 
 /** A rule's condition in words, for docs/routing.md and the routingRules query. */
 export function describeCondition(when: RoutingCondition): string {
@@ -35,12 +36,14 @@ function basis(rule: RoutingRule): string {
 }
 
 export function renderRuleSet(set: RuleSet): string {
+  return [`### Rule set ${set.version} (from ${set.validFrom})`, '', renderRules(set.rules)].join('\n');
+}
+
+function renderRules(rules: readonly RoutingRule[]): string {
   const rows = [
-    `### Rule set ${set.version} (from ${set.validFrom})`,
-    '',
     '| # | rule id | when | routes to | due in | basis |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...set.rules.map(
+    ...rules.map(
       (rule, index) =>
         `| ${index + 1} | \`${rule.id}\` | ${describeCondition(rule.when)} | ${describeRecipients(rule.recipients)} | ${weeks(rule.dueDays)} | ${basis(rule)} |`,
     ),
@@ -48,10 +51,9 @@ export function renderRuleSet(set: RuleSet): string {
   return rows.join('\n');
 }
 
-/** The generated part of docs/routing.md: every rule set, newest first. */
+/** The generated parts of docs/routing.md: every rule set, newest first, and the rule enforcement applies. */
 export function renderRoutingDoc(document: string): string {
-  const pattern = /(<!-- BEGIN GENERATED: rules -->)[\s\S]*?(<!-- END GENERATED: rules -->)/;
-  if (!pattern.test(document)) throw new Error('docs/routing.md lacks the generated block "rules"');
-  const body = [...RULE_SETS].reverse().map(renderRuleSet).join('\n\n');
-  return document.replace(pattern, (_match, begin: string, end: string) => `${begin}\n${body}\n${end}`);
+  const sets = [...RULE_SETS].reverse().map(renderRuleSet).join('\n\n');
+  const withSets = replaceGeneratedBlock(document, 'rules', sets, 'docs/routing.md');
+  return replaceGeneratedBlock(withSets, 'enforcement-rules', renderRules([OM_AANGIFTE]), 'docs/routing.md');
 }

@@ -201,6 +201,21 @@ const RULES_2026_3: readonly RoutingRule[] = [
   }),
 ];
 
+/**
+ * Not a rule of receipt but of enforcement: an AANGIFTE (criminal report) routes its facts to the OM — its related
+ * signals, or a signal made for the report when it has none (enforcement/enforcement-recording.service.ts).
+ */
+export const OM_AANGIFTE: RoutingRule = sourced({
+  id: 'OM-AANGIFTE',
+  description: 'A criminal report (AANGIFTE) recorded as an enforcement measure: its facts go to the OM',
+  sources: [
+    { document: 'Wetboek van Strafvordering', section: 'art. 162 (aangifteplicht of public bodies and officials)' },
+    { document: WERKPLAN_2019, section: '§1.3.4 Opsporing en boetes (Samenwerkingsprotocol IGJ en OM)' },
+  ],
+  when: { providerCountry: 'NL' },
+  recipients: ['OM'],
+});
+
 export const RULE_SETS: readonly RuleSet[] = [
   {
     version: '2026.1',

@@ -9,11 +9,12 @@ import { ensureOrganisationRow } from '../organisations/index.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { AppError, BadUserInputError, ConflictError, InputProblems, type FieldProblem } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
-import { addCalendarDays, calendarDay } from '../platform/time.js';
+import { calendarDay } from '../platform/time.js';
 import type { Sector } from '../providers/index.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { pseudonymOf } from './pseudonym.js';
 import { routeSignal, type PlannedRouting } from './routing.js';
+import { insertRoutings } from './routing-writes.js';
 import { ruleSetValidOn } from './routing-rules.js';
 import { SubmitOutcome } from './signal.enums.js';
 import { MAX_BULK, validateSignal, type RefKind, type SignalDraft, type SubmitSignalFields } from './signal.validation.js';
@@ -298,32 +299,11 @@ async function insertSignals(context: RequestContext, em: EntityManager, viewer:
         created.flatMap((item) => item.providerIds.map((providerId) => ({ signal_id: item.id, provider_id: providerId }))),
       )}::jsonb) as r(signal_id uuid, provider_id uuid)`,
   );
-  const routings = created.flatMap((item) =>
-    item.routings.map((routing) => ({
-      id: uuidv7(now.getTime()),
-      signal_id: item.id,
-      recipient: routing.recipient,
-      rule_id: routing.ruleId,
-      protocol_version: routing.protocolVersion,
-      due_at: addCalendarDays(now, routing.dueDays).toISOString(),
-    })),
+  await insertRoutings(
+    em,
+    created.flatMap((item) => item.routings.map((routing) => ({ signalId: item.id, ...routing }))),
+    now,
   );
-  if (routings.length > 0) {
-    const payload = JSON.stringify(routings);
-    await run(
-      em,
-      sqlf`insert into signal_routing (id, signal_id, recipient, rule_id, protocol_version, created_at, due_at)
-        select r.id, r.signal_id, r.recipient, r.rule_id, r.protocol_version, ${now}, r.due_at
-        from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, signal_id uuid, recipient text, rule_id text, protocol_version text, due_at timestamptz)`,
-    );
-    await run(
-      em,
-      sqlf`insert into outbox_event (topic, payload, created_at)
-        select 'signal.routed', jsonb_build_object('routingId', r.id, 'signalId', r.signal_id, 'recipient', r.recipient,
-          'ruleId', r.rule_id, 'protocolVersion', r.protocol_version, 'dueAt', r.due_at), ${now}
-        from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, signal_id uuid, recipient text, rule_id text, protocol_version text, due_at text)`,
-    );
-  }
   return inserted;
 }
 

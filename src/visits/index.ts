@@ -6,3 +6,6 @@ export { VisitResolver, VisitConflictResolver, VisitHistoryResolver, Organisatio
 export { CoordinationResolver } from './coordination.resolver.js';
 export { planVisit } from './visit-planning.service.js';
 export { VisitKind, VisitStatus } from './visit.enums.js';
+export { Visit } from './visit.types.js';
+export { visitById } from './visit.loaders.js';
+export type { VisitRow } from './visit.queries.js';

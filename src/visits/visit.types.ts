@@ -231,6 +231,9 @@ export class OrganisationLoad {
 
   @Field(() => Int)
   visitCount!: number;
+
+  @Field(() => Int, { description: 'Enforcement measures of this organisation imposed in the period (from `days` ago until today) that you may see.' })
+  enforcementCount!: number;
 }
 
 @ObjectType('SupervisoryLoad', { simpleResolvers: true, description: 'Toezichtlast: how many supervisors visit a provider in a period.' })
@@ -252,6 +255,9 @@ export class SupervisoryLoad {
 
   @Field(() => Int, { description: 'Organisations leading or joining those visits.' })
   organisationCount!: number;
+
+  @Field(() => Int, { description: 'Enforcement measures imposed in the period (from `days` ago until today) that you may see.' })
+  enforcementCount!: number;
 
   @ListSize({ max: MAX_ORGANISATIONS })
   @Field(() => [OrganisationLoad], { description: `At most ${MAX_ORGANISATIONS}.` })

@@ -194,6 +194,8 @@ const EXPECTED: Record<Action, { S: readonly Role[]; OM: readonly Role[] }> = {
   'signal.submit': { S: [R.INTAKE, R.INTEGRATION], OM: [] },
   'signal.read': { S: [R.INTAKE, R.INTEGRATION, R.COORDINATOR, R.INSPECTOR, R.ENFORCEMENT_OFFICER], OM: [R.PROSECUTOR] },
   'signal.decide': { S: [R.INTAKE, R.COORDINATOR], OM: [R.PROSECUTOR] },
+  'enforcement.read': { S: [R.PLANNER, R.COORDINATOR, R.INSPECTOR, R.ENFORCEMENT_OFFICER, R.INTAKE], OM: [R.PROSECUTOR] },
+  'enforcement.record': { S: [R.ENFORCEMENT_OFFICER], OM: [] },
   'audit.read': { S: [R.AUDITOR], OM: [R.AUDITOR] },
 };
 
@@ -217,6 +219,18 @@ const SAMPLES: Record<Action, { query: string; prepare?: (f: Fixtures, organisat
   'audit.read': { query: '{ auditEvents { totalCount } }' },
   'visit.read': { query: '{ visits { totalCount } }' },
   'signal.read': { query: '{ signals { totalCount } }' },
+  'enforcement.read': { query: '{ enforcementActions { totalCount } }' },
+  'enforcement.record': {
+    query: 'mutation($input: RecordEnforcementActionInput!) { recordEnforcementAction(input: $input) { enforcementAction { id status } } }',
+    prepare: async (f, organisation) => ({
+      input: {
+        providerId: f.provider[organisation] ?? NOWHERE,
+        type: organisation === 'ZORGINSPECTIE' ? 'VEILIGHEIDSMAATREGEL' : 'NORMOVERDRAGEND_GESPREK',
+        legalBasis: organisation === 'ZORGINSPECTIE' ? 'Kwaliteitsdecreet art. 12' : 'Wkkgz art. 27',
+        imposedOn: new Date().toISOString().slice(0, 10),
+      },
+    }),
+  },
   'provider.register': {
     query: REGISTER_PROVIDER,
     prepare: async (_f, organisation) => ({
@@ -317,10 +331,11 @@ describe('actions by role and organisation kind (written out in this test, enfor
     }
   });
 
-  it('a token without any role can only say who it is and read the routing rules', async () => {
+  it('a token without any role can only say who it is, read the routing rules and read what is public', async () => {
     const client = await t.as('IGJ', []);
     expect((await client.ok('{ me { roles } }')).me.roles).toEqual([]);
     expect((await client.ok('{ routingRules { version } }')).routingRules.version).toBeTruthy();
+    expect((await client.ok('{ publicEnforcementActions { totalCount } }')).publicEnforcementActions.totalCount).toBeGreaterThanOrEqual(0);
     for (const sample of Object.values(SAMPLES)) {
       expect((await client.request(sample.query, await sample.prepare?.(fixtures, 'IGJ', false))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }

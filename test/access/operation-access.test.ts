@@ -22,6 +22,10 @@ const EXPECTED = {
   'query.signal': 'signal.read',
   'query.signals': 'signal.read',
   'query.routingRules': 'authenticated',
+  'query.enforcementAction': 'enforcement.read',
+  'query.enforcementActions': 'enforcement.read',
+  'query.publicEnforcementActions':
+    'public: published enforcement measures are public by law; the public view carries no notes, related records or personal data',
   'mutation.registerProvider': 'provider.register',
   'mutation.planVisit': 'visit.plan',
   'mutation.rescheduleVisit': 'visit.plan',
@@ -33,6 +37,9 @@ const EXPECTED = {
   'mutation.submitSignal': 'signal.submit',
   'mutation.submitSignals': 'signal.submit',
   'mutation.decideRouting': 'signal.decide',
+  'mutation.recordEnforcementAction': 'enforcement.record',
+  'mutation.publishEnforcementAction': 'enforcement.record',
+  'mutation.updateEnforcementActionStatus': 'enforcement.record',
 };
 
 describe('operation access declarations', () => {

@@ -142,6 +142,10 @@ describe('the database as a second wall', () => {
       audit_chain_head: 'SELECT',
       audit_event: 'INSERT,SELECT',
       coordination_proposal: 'INSERT,SELECT,UPDATE',
+      enforcement_action: 'INSERT,SELECT',
+      enforcement_action_signal: 'INSERT,SELECT',
+      enforcement_action_status: 'INSERT,SELECT',
+      enforcement_action_visit: 'INSERT,SELECT',
       location: 'INSERT,SELECT',
       mikro_orm_migrations: 'SELECT',
       organisation: 'INSERT,SELECT',
@@ -164,7 +168,14 @@ describe('the database as a second wall', () => {
          and table_name not in (select table_name from information_schema.role_table_grants where grantee = 'samenloop_app' and privilege_type = 'UPDATE')
        order by 1`,
     );
-    expect(columns.map((row) => row.column)).toEqual(['organisation.name', 'outbox_event.published_at', 'provider.agb_code', 'provider.sectors']);
+    expect(columns.map((row) => row.column)).toEqual([
+      'enforcement_action.published_at',
+      'enforcement_action.published_by_sub',
+      'organisation.name',
+      'outbox_event.published_at',
+      'provider.agb_code',
+      'provider.sectors',
+    ]);
   });
 
   it('the server refuses to run as a role that could step over the wall', async () => {

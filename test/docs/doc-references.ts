@@ -4,7 +4,7 @@ import { Kind, parse } from 'graphql';
 import { isMunicipalityCode, NATIONAL_ORGANISATIONS } from '../../src/access/organisations.js';
 import { ACTIONS } from '../../src/access/policy.js';
 import { ALL_ROLES } from '../../src/access/roles.js';
-import { RULE_SETS } from '../../src/signals/routing-rules.js';
+import { OM_AANGIFTE, RULE_SETS } from '../../src/signals/routing-rules.js';
 
 /**
  * The extractor and checker behind test/docs/references.test.ts (the conventions are described there).
@@ -288,6 +288,7 @@ export function collectKnown(root: string): Known {
       ...ALL_ROLES,
       ...Object.keys(ACTIONS),
       ...RULE_SETS.flatMap((set) => set.rules.map((rule) => rule.id)),
+      OM_AANGIFTE.id,
       ...exportedConstants(root),
       ...NATIONAL_ORGANISATIONS.map((organisation) => organisation.code),
       'GM', // the prefix of the municipality codes (`GM` + 4 digits)

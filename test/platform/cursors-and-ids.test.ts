@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role, startTestApp, TestClock, type GraphQLClient, type TestApp } from '../support/test-app.js';
 import { dutchLocation, freshKvk, PROVIDER, REGISTER_PROVIDER } from '../support/providers.js';
 import { DECIDE, SIGNAL, signalInput, submit } from '../support/signals.js';
+import { actionInput, record } from '../support/enforcement.js';
 import { COORDINATE, dayAt, plan, PLAN_VISIT, planInput, VISIT } from '../support/visits.js';
 
 const CONNECTIONS = {
@@ -11,6 +12,10 @@ const CONNECTIONS = {
   signals: (client: GraphQLClient, after: string) => client.request(`query($after: String) { signals(first: 2, after: $after) { edges { cursor } } }`, { after }),
   auditEvents: (client: GraphQLClient, after: string) =>
     client.request(`query($after: String) { auditEvents(first: 2, after: $after) { edges { cursor } } }`, { after }),
+  enforcementActions: (client: GraphQLClient, after: string) =>
+    client.request(`query($after: String) { enforcementActions(first: 2, after: $after) { edges { cursor } } }`, { after }),
+  publicEnforcementActions: (client: GraphQLClient, after: string) =>
+    client.request(`query($after: String) { publicEnforcementActions(first: 2, after: $after) { edges { cursor } } }`, { after }),
 };
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -22,12 +27,13 @@ describe('cursors', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ clock: new TestClock('2027-01-04T08:00:00Z') });
-    client = await t.as('IGJ', [Role.PLANNER, Role.INTAKE, Role.AUDITOR]);
+    client = await t.as('IGJ', [Role.PLANNER, Role.INTAKE, Role.AUDITOR, Role.ENFORCEMENT_OFFICER]);
     for (let index = 0; index < 3; index++) {
       const provider = (await client.ok(REGISTER_PROVIDER, { input: { name: `Cursor ${index}`, kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] } }))
         .registerProvider.provider.id;
       await plan(client, { providerIds: [provider], start: dayAt(new Date('2027-03-01T00:00:00Z'), index * 40) });
       await submit(await t.as('NZA', [Role.INTAKE]), signalInput({ providers: [{ id: provider }] }));
+      await record(client, actionInput(provider, { type: 'VERSCHERPT_TOEZICHT', imposedOn: `2026-12-0${index + 1}` }));
     }
   });
   afterAll(async () => t?.close());

@@ -70,6 +70,7 @@ export const cursorPart = {
   uuid: (part: unknown) => typeof part === 'string' && UUID.test(part),
   integer: (part: unknown) => typeof part === 'string' && /^\d{1,18}$/.test(part),
   timestamp: (part: unknown) => typeof part === 'string' && ISO_INSTANT.test(part) && !Number.isNaN(Date.parse(part)),
+  date: (part: unknown) => typeof part === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(part) && !Number.isNaN(Date.parse(part)),
 };
 
 const TAG_BYTES = 12;

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../access/viewer.js';
+import { canonicalJson } from '../audit/canonical.js';
+import { run, sqlf } from '../platform/database/sql.js';
+import { uuidv7 } from '../platform/ids.js';
+import { calendarDay } from '../platform/time.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
+import { OM_AANGIFTE, ruleSetValidOn } from './routing-rules.js';
+import { insertRoutings } from './routing-writes.js';
+import { routingColumns, type RoutingRow } from './signal.queries.js';
+
+/** The organisation that decides on criminal prosecution: una via turns on its routings. */
+export const PROSECUTOR_ORGANISATION = 'OM';
+
+/**
+ * Serialises everything that reads a routing's state to act on it (a fine checking una via) with everything that
+ * changes it (a decision): one transaction-scoped advisory lock per routing, taken in sorted order.
+ */
+export async function lockRoutings(em: EntityManager, routingIds: readonly string[]): Promise<void> {
+  if (routingIds.length === 0) return;
+  await run(
+    em,
+    sqlf`select pg_advisory_xact_lock(hashtextextended('routing:' || id, 0)) from (select unnest(${[...new Set(routingIds)].sort()}::text[]) as id order by 1) as ids`,
+  );
+}
+
+/** The OM's routings of the given signals (which the caller may see), with their state at `now`. */
+export async function prosecutionRoutingsOf(em: EntityManager, viewer: Viewer, signalIds: readonly string[], now: Date): Promise<RoutingRow[]> {
+  if (signalIds.length === 0) return [];
+  return run<RoutingRow>(
+    em,
+    sqlf`select ${routingColumns(viewer, now)} from signal_routing r join signal s on s.id = r.signal_id left join routing_decision d on d.routing_id = r.id
+      where r.signal_id = any(${signalIds}::uuid[]) and r.recipient = ${PROSECUTOR_ORGANISATION} order by r.id`,
+  );
+}
+
+export interface ProsecutionReport {
+  /** The signals the report's facts are in: the given ones, or the one made for it. */
+  signalIds: string[];
+  /** Routings to the OM made now (the signals that had one keep it: it is linked, not repeated). */
+  createdRoutingIds: string[];
+}
+
+/**
+ * Routes the facts of a criminal report (AANGIFTE) to the OM, in the caller's transaction. Signals that already
+ * have an OM routing keep it; the others get one by rule OM-AANGIFTE. A report without signals gets a signal of its
+ * own — submitted by the reporting organisation, flagged as a possible criminal offence, naming only the provider —
+ * so that the OM receives it through the same inbox, decisions and una via as every other signal.
+ */
+export async function reportToProsecution(
+  context: RequestContext,
+  em: EntityManager,
+  report: { reportId: string; providerId: string; signalIds: readonly string[]; legalBasis: string; imposedOn: string },
+): Promise<ProsecutionReport> {
+  const viewer = requireViewer(context);
+  const now = context.now();
+  const signalIds = report.signalIds.length > 0 ? [...report.signalIds] : [await signalForReport(context, em, viewer, report)];
+  const existing = await prosecutionRoutingsOf(em, viewer, signalIds, now);
+  const routed = new Set(existing.map((routing) => routing.signalId));
+  const protocolVersion = ruleSetValidOn(calendarDay(now)).version;
+  const createdRoutingIds = await insertRoutings(
+    em,
+    signalIds
+      .filter((id) => !routed.has(id))
+      .map((signalId) => ({ signalId, recipient: PROSECUTOR_ORGANISATION, ruleId: OM_AANGIFTE.id, protocolVersion, dueDays: OM_AANGIFTE.dueDays })),
+    now,
+  );
+  return { signalIds, createdRoutingIds };
+}
+
+/** The signal a report without signals rests on; its externalId names the report, so it is made once. */
+async function signalForReport(
+  context: RequestContext,
+  em: EntityManager,
+  viewer: Viewer,
+  report: { reportId: string; providerId: string; legalBasis: string; imposedOn: string },
+): Promise<string> {
+  const id = uuidv7(context.now().getTime());
+  const externalId = `AANGIFTE-${report.reportId}`;
+  const summary = `Aangifte bij het Openbaar Ministerie (${report.legalBasis})`;
+  const occurredAt = `${report.imposedOn}T00:00:00.000Z`;
+  const contentHash = createHash('sha256')
+    .update(canonicalJson({ externalId, category: 'OVERIG', severity: 'HIGH', possibleCriminalOffence: true, providers: [report.providerId], occurredAt, summary, subject: null }))
+    .digest();
+  await run(
+    em,
+    sqlf`insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
+        occurred_at, received_at, summary, subject_pseudonym, submitted_by)
+      values (${id}, ${viewer.organisation}, ${externalId}, ${contentHash}, 'OVERIG', 'HIGH', true, ${occurredAt}, ${context.now()}, ${summary}, null, ${viewer.sub})`,
+  );
+  await run(em, sqlf`insert into signal_provider (signal_id, provider_id) values (${id}, ${report.providerId})`);
+  return id;
+}

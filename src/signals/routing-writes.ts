@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { run, sqlf } from '../platform/database/sql.js';
+import { uuidv7 } from '../platform/ids.js';
+import { addCalendarDays } from '../platform/time.js';
+
+export interface NewRouting {
+  signalId: string;
+  recipient: string;
+  ruleId: string;
+  protocolVersion: string;
+  dueDays: number;
+}
+
+/**
+ * Writes routings, and for each the outbox event that announces it (`signal.routed`), in two statements however
+ * many there are. The due moment is `dueDays` calendar days after `now`, Dutch time. Returns the new ids.
+ */
+export async function insertRoutings(em: EntityManager, routings: readonly NewRouting[], now: Date): Promise<string[]> {
+  if (routings.length === 0) return [];
+  const rows = routings.map((routing) => ({
+    id: uuidv7(now.getTime()),
+    signal_id: routing.signalId,
+    recipient: routing.recipient,
+    rule_id: routing.ruleId,
+    protocol_version: routing.protocolVersion,
+    due_at: addCalendarDays(now, routing.dueDays).toISOString(),
+  }));
+  const payload = JSON.stringify(rows);
+  await run(
+    em,
+    sqlf`insert into signal_routing (id, signal_id, recipient, rule_id, protocol_version, created_at, due_at)
+      select r.id, r.signal_id, r.recipient, r.rule_id, r.protocol_version, ${now}, r.due_at
+      from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, signal_id uuid, recipient text, rule_id text, protocol_version text, due_at timestamptz)`,
+  );
+  await run(
+    em,
+    sqlf`insert into outbox_event (topic, payload, created_at)
+      select 'signal.routed', jsonb_build_object('routingId', r.id, 'signalId', r.signal_id, 'recipient', r.recipient,
+        'ruleId', r.rule_id, 'protocolVersion', r.protocol_version, 'dueAt', r.due_at), ${now}
+      from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, signal_id uuid, recipient text, rule_id text, protocol_version text, due_at text)`,
+  );
+  return rows.map((row) => row.id);
+}
