@@ -8,6 +8,7 @@ import {
   EnforcementStatusChangeResolver,
   ProviderEnforcementResolver,
 } from './enforcement/index.js';
+import { FederationResolver } from './federation/index.js';
 import { OrganisationEntity, OrganisationResolver, ViewerResolver } from './organisations/index.js';
 import { LocationEntity, ProviderEntity, ProviderResolver } from './providers/index.js';
 import {
@@ -74,4 +75,5 @@ export const RESOLVERS = [
   EnforcementStatusChangeResolver,
   ProviderEnforcementResolver,
   AuditResolver,
+  FederationResolver,
 ] as const;

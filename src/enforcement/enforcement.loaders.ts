@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { enforcementNotesVisibleSql, enforcementVisibleSql } from '../access/enforcement-scope.js';
 import { groupBy, listLoader, type ListKey } from '../platform/collections.js';
-import { isoTimestamp, fragment, run, sqlf } from '../platform/database/sql.js';
+import { can } from '../access/policy.js';
+import { fragment, isoTimestamp, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
 import type { EnforcementStatus } from './enforcement.enums.js';
 import { enforcementColumns, type EnforcementRow } from './enforcement.queries.js';
@@ -78,5 +79,30 @@ function createHistory(context: RequestContext): DataLoader<ListKey, StatusChang
           where h.enforcement_action_id = parent.id order by h.id limit ${limit ?? null}) as changed`,
     );
     return groupBy(actionIds, rows, (row) => row.actionId);
+  });
+}
+
+/**
+ * Measures by id, batched per request: those the viewer may see (OWN or SHARED view); without a token, or
+ * without a role that reads measures, the published ones in the public view. Undefined for the rest.
+ */
+export function actionById(context: RequestContext): DataLoader<string, EnforcementRow | undefined> {
+  return context.loader(createActionById);
+}
+
+function createActionById(context: RequestContext): DataLoader<string, EnforcementRow | undefined> {
+  return new DataLoader(async (ids) => {
+    const viewer = context.viewer;
+    const query = (columns: SqlFragment, visible: SqlFragment) =>
+      sqlf`select ${columns} from enforcement_action e join provider ep on ep.id = e.provider_id where e.id = any(${ids}::uuid[]) and ${visible}`;
+    const rows =
+      viewer && can(viewer, 'enforcement.read')
+        ? await asOrganisation(context, (em) => {
+            const own = enforcementNotesVisibleSql(viewer, 'e');
+            return run<EnforcementRow>(em, query(enforcementColumns(context.now(), sqlf`case when ${own} then 'OWN' else 'SHARED' end`, own), enforcementVisibleSql(viewer, 'e')));
+          })
+        : await run<EnforcementRow>(context.em, query(enforcementColumns(context.now(), 'PUBLIC', sqlf`false`), sqlf`e.published_at is not null`));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
   });
 }

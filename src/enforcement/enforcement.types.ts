@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Organisation } from '../organisations/index.js';
 import { Connection } from '../platform/graphql/connection.js';
 import { DateTime, LocalDate } from '../platform/graphql/scalars.js';
@@ -29,6 +29,7 @@ export class EnforcementActionStatusChange {
   changedAt!: string;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType('EnforcementAction', { simpleResolvers: true, description: 'An enforcement measure (handhavingsmaatregel).' })
 export class EnforcementAction {
   @Field(() => ID)

@@ -9,3 +9,6 @@ export { EnforcementStatus, EnforcementType } from './enforcement.enums.js';
 export { ENFORCEMENT_TYPES } from './enforcement-types.js';
 export { recordEnforcementAction } from './enforcement-recording.service.js';
 export { renderEnforcementDoc } from './enforcement-doc.js';
+export { actionById } from './enforcement.loaders.js';
+export { EnforcementAction } from './enforcement.types.js';
+export type { EnforcementRow } from './enforcement.queries.js';

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../platform/graphql/connection.js';
 import { BelgianRegion, Country, Sector } from './sector.js';
 import { ListSize } from '../platform/graphql/cost-limit.js';
@@ -38,6 +38,7 @@ export class Location {
   region!: BelgianRegion | null;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType('Provider', { simpleResolvers: true, description: 'A care provider (zorgaanbieder).' })
 export class Provider {
   @Field(() => ID)

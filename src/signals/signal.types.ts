@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Organisation } from '../organisations/index.js';
 import { Connection } from '../platform/graphql/connection.js';
 import { DateTime } from '../platform/graphql/scalars.js';
@@ -63,6 +63,7 @@ export class SignalRouting {
   decision!: RoutingDecision | null;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType('Signal', { simpleResolvers: true, description: 'A signal (melding) about care providers.' })
 export class Signal {
   @Field(() => ID)

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Organisation } from '../organisations/index.js';
 import { Connection } from '../platform/graphql/connection.js';
 import { DateTime } from '../platform/graphql/scalars.js';
@@ -50,6 +50,7 @@ export class TimeWindow {
   precision!: WindowPrecision;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType('Visit', { simpleResolvers: true, description: 'A planned inspection visit (inspectiebezoek).' })
 export class Visit {
   @Field(() => ID)

@@ -22,6 +22,8 @@ const EXPECTED = {
   'query.signal': 'signal.read',
   'query.signals': 'signal.read',
   'query.routingRules': 'authenticated',
+  'query._service': 'public: the subgraph SDL describes the schema, which is published in the repository; it holds no data',
+  'query._entities': 'public: each entity type applies its own access rules inside; without a token only published measures and organisations resolve',
   'query.enforcementAction': 'enforcement.read',
   'query.enforcementActions': 'enforcement.read',
   'query.publicEnforcementActions':

@@ -25,13 +25,14 @@ import { DEFAULT_PAGE_SIZE } from './page-size.js';
  *   selected below it for each of those items; scalar fields cost nothing;
  * - the number of items is the field's `first` argument (from the query, its variables, or the argument's
  *   default; the default page size when none), or the documented cap a list field declares with `ListSize`, or
- *   1 for a list whose size its parent's `first` already counted (the `edges` of a connection);
+ *   1 for a list whose size its parent's `first` already counted (the `edges` of a connection), or the length of
+ *   the list argument that decides it (`_entities(representations:)`, one item per representation);
  * - a list that declares nothing is counted as `UNDECLARED_LIST_SIZE` items, and `undeclaredListFields` lists
  *   it, so that a test can insist that every list states its bound.
  *
  * Introspection fields (`__schema`, `__type`) are not counted: production turns introspection off.
  */
-export type ListSizeDeclaration = { max: number } | { parent: true };
+export type ListSizeDeclaration = { max: number } | { parent: true } | { argument: string; max: number };
 
 /** Declares how many items a list field returns at most, or that its parent's `first` counts them. */
 export const ListSize = (size: ListSizeDeclaration) => Extensions({ listSize: size });
@@ -65,7 +66,22 @@ function itemsOf(field: GraphQLField<unknown, unknown>, argumentNodes: readonly 
   if (!isListType(getNullableType(field.type))) return 1;
   const declared = listSizeOf(field);
   if (!declared) return UNDECLARED_LIST_SIZE;
-  return 'parent' in declared ? 1 : declared.max;
+  if ('parent' in declared) return 1;
+  if ('argument' in declared) {
+    const length = listLength(argumentNodes.find((arg) => arg.name.value === declared.argument)?.value, variables);
+    return Math.max(1, Math.min(length ?? declared.max, declared.max));
+  }
+  return declared.max;
+}
+
+function listLength(node: ValueNode | undefined, variables: Variables): number | undefined {
+  if (!node) return undefined;
+  if (node.kind === Kind.LIST) return node.values.length;
+  if (node.kind === Kind.VARIABLE) {
+    const value = variables?.[node.name.value];
+    return Array.isArray(value) ? value.length : undefined;
+  }
+  return 1;
 }
 
 /** The cost of one operation of `document` (the named one, or the only one) with these variables. */
