@@ -8,6 +8,7 @@ import { Migration20261124030000_second_wall as M4 } from './Migration2026112403
 import { Migration20261201073956_belgian_regions as M5 } from './Migration20261201073956_belgian_regions.js';
 import { Migration20261201074558_merge_audience as M6 } from './Migration20261201074558_merge_audience.js';
 import { Migration20261201080342_enforcement as M7 } from './Migration20261201080342_enforcement.js';
+import { Migration20261201090000_una_via as M8 } from './Migration20261201090000_una_via.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261201073956_belgian_regions', class: M5 },
   { name: 'Migration20261201074558_merge_audience', class: M6 },
   { name: 'Migration20261201080342_enforcement', class: M7 },
+  { name: 'Migration20261201090000_una_via', class: M8 },
 ];

@@ -7,6 +7,7 @@ import {
   EnforcementResolver,
   EnforcementStatusChangeResolver,
   ProviderEnforcementResolver,
+  SupervisoryLoadEnforcementResolver,
 } from './enforcement/index.js';
 import { FederationResolver } from './federation/index.js';
 import { OrganisationEntity, OrganisationResolver, ViewerResolver } from './organisations/index.js';
@@ -74,6 +75,7 @@ export const RESOLVERS = [
   EnforcementResolver,
   EnforcementStatusChangeResolver,
   ProviderEnforcementResolver,
+  SupervisoryLoadEnforcementResolver,
   AuditResolver,
   FederationResolver,
 ] as const;

@@ -66,8 +66,16 @@ function recordFailures(
         resourceType: isMutation ? 'Mutation' : 'Query',
         resources: [],
         outcome: (OUTCOMES.has(code) ? code : 'ERROR') as AuditOutcome,
-        details: typeof error.extensions?.field === 'string' ? { field: error.extensions.field } : undefined,
+        details: refusalDetails(error.extensions),
       });
     }
   }
+}
+
+/** What a refusal's audit event keeps of its error: the field, and for una via the routing that held it back. */
+function refusalDetails(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> | undefined {
+  const details = Object.fromEntries(
+    (['field', 'routingId', 'fineAllowedFrom'] as const).filter((key) => typeof extensions?.[key] === 'string').map((key) => [key, extensions![key]]),
+  );
+  return Object.keys(details).length > 0 ? details : undefined;
 }

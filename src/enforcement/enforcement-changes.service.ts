@@ -74,6 +74,7 @@ export async function updateEnforcementActionStatus(
       sqlf`insert into enforcement_action_status (enforcement_action_id, status, note, changed_by_organisation, changed_by_sub, changed_at)
         values (${action.id}, ${input.status}, ${note}, ${viewer.organisation}, ${viewer.sub}, ${context.now()})`,
     );
+    await announce(em, action.id, viewer.organisation, ['enforcement.status_changed'], context.now());
     context.audit.record({
       operation: 'updateEnforcementActionStatus',
       resourceType: 'EnforcementAction',

@@ -10,14 +10,11 @@ import { uuidv7 } from '../platform/ids.js';
 import { calendarDay } from '../platform/time.js';
 import { findVisibleProvider } from '../providers/index.js';
 import { asOrganisation, inTransaction, requireViewer, type RequestContext } from '../request-context.js';
-import { lockRoutings, prosecutionRoutingsOf, reportToProsecution, RoutingStatus, type RoutingRow } from '../signals/index.js';
+import { lockRoutings, prosecutionStateOf, reportToProsecution, RoutingStatus, type ProsecutionState } from '../signals/index.js';
 import { EnforcementStatus, type EnforcementType } from './enforcement.enums.js';
-import { SamenloopConflictError } from './enforcement.errors.js';
+import { SamenloopConflictError, type UnreleasedReason } from './enforcement.errors.js';
 import { ENFORCEMENT_TYPES } from './enforcement-types.js';
 import { validateRecord, type ActionDraft, type RecordFields } from './enforcement.validation.js';
-
-/** OM routings in these states have released the facts for an administrative fine (Awb 5:44). */
-const RELEASED: ReadonlySet<RoutingStatus> = new Set([RoutingStatus.DECLINED, RoutingStatus.EXPIRED]);
 
 /**
  * Records a measure. The checks that need no lock come first (who may record this type, the provider within
@@ -32,11 +29,11 @@ export async function recordEnforcementAction(context: RequestContext, input: Re
   const draft = validateRecord(input, calendarDay(now));
   const rule = ENFORCEMENT_TYPES[draft.type];
   if (!rule.recordedBy.includes(viewer.kind)) throw new ForbiddenError(notRecordedBy(draft.type));
-  await checkRelations(context, viewer, draft, rule.reportsToOm);
+  await checkRelations(context, viewer, draft);
 
   const id = uuidv7(now.getTime());
   return inTransaction(context, async (em) => {
-    const release = rule.needsOmRelease ? await requireOmRelease(em, viewer, draft.signalIds, now) : [];
+    const release = rule.needsOmRelease ? await requireOmRelease(em, draft, now) : [];
     await ensureOrganisationRow(em, viewer.organisation);
     await run(
       em,
@@ -56,6 +53,8 @@ export async function recordEnforcementAction(context: RequestContext, input: Re
         values (${id}, ${EnforcementStatus.ACTIVE}, null, ${viewer.organisation}, ${viewer.sub}, ${now})`,
     );
     await announce(em, id, viewer.organisation, rule.publishedOnRecording ? ['enforcement.recorded', 'enforcement.published'] : ['enforcement.recorded'], now);
+    // A criminal report sends other organisations' signals to the OM: a write on their data, audited to them.
+    if (report) context.audit.record({ operation: 'recordEnforcementAction', resourceType: 'Signal', resources: report.owners, details: { reportedToOm: report.createdRoutingIds } });
     context.audit.record({
       operation: 'recordEnforcementAction',
       resourceType: 'EnforcementAction',
@@ -78,18 +77,15 @@ function notRecordedBy(type: EnforcementType): string {
 }
 
 /**
- * The provider must be within reach (a municipality: in its territory), an AANGIFTE's in the Netherlands (the
- * Dutch OM), and every related signal and visit visible to the caller and about that provider. What the caller
- * cannot see answers exactly like what does not exist.
+ * The provider must be within reach (a municipality: in its territory), and every related signal and visit visible
+ * to the caller and about that provider. What the caller cannot see answers exactly like what does not exist. (An
+ * AANGIFTE's provider is always Dutch, as the Dutch OM needs: only Dutch supervisors record one, and their reach
+ * is the Netherlands.)
  */
-async function checkRelations(context: RequestContext, viewer: Viewer, draft: ActionDraft, reportsToOm: boolean): Promise<void> {
+async function checkRelations(context: RequestContext, viewer: Viewer, draft: ActionDraft): Promise<void> {
   const problems = new InputProblems();
   const provider = await findVisibleProvider(context.em, viewer, draft.providerId);
   if (!provider) problems.add('input.providerId', `No provider with id ${draft.providerId} was found.`);
-  else if (reportsToOm) {
-    const [dutch] = await run<{ dutch: boolean }>(context.em, sqlf`select exists (select 1 from location where provider_id = ${provider.id} and country = 'NL') as dutch`);
-    problems.check(dutch!.dutch, 'input.providerId', 'An AANGIFTE goes to the Dutch OM: the provider needs a location in the Netherlands.');
-  }
   const signals = await asOrganisation(context, (em) =>
     run<{ id: string; concerns: boolean }>(
       em,
@@ -116,21 +112,27 @@ async function checkRelations(context: RequestContext, viewer: Viewer, draft: Ac
 }
 
 /**
- * Una via (Awb 5:44): every OM routing of the related signals must have released the facts — DECLINED, or
- * EXPIRED (13 weeks without a decision). The routings are locked first and then read again, so a decision that
- * commits at this moment is either seen here or waits until this transaction is done. Returns the releases.
+ * Una via (Awb 5:44): every OM routing of the facts — of the related signals, and of the criminal reports recorded
+ * on them — must have released them: DECLINED, or EXPIRED (13 weeks without a decision), and the fine must be
+ * imposed on or after the day of that release. The routings are locked first and then read again, so a decision
+ * that commits at this moment is either seen here or waits until this transaction is done. Returns the releases.
  */
-async function requireOmRelease(em: EntityManager, viewer: Viewer, signalIds: readonly string[], now: Date): Promise<RoutingRow[]> {
-  const found = await prosecutionRoutingsOf(em, viewer, signalIds, now);
+async function requireOmRelease(em: EntityManager, draft: ActionDraft, now: Date): Promise<ProsecutionState[]> {
+  const found = await prosecutionStateOf(em, draft.signalIds, now);
   if (found.length === 0) return [];
   await lockRoutings(em, found.map((routing) => routing.id));
-  const routings = await prosecutionRoutingsOf(em, viewer, signalIds, now);
-  const blocking = routings.filter((routing) => !RELEASED.has(routing.status));
-  if (blocking.length === 0) return routings;
-  const pursued = blocking.find((routing) => routing.status !== RoutingStatus.PENDING);
-  const waiting = [...blocking].sort((a, b) => b.dueAt.localeCompare(a.dueAt))[0]!;
-  const named = pursued ?? waiting;
-  throw new SamenloopConflictError(named.id, pursued ? null : waiting.dueAt, blocking.map((routing) => routing.id));
+  const routings = await prosecutionStateOf(em, draft.signalIds, now);
+  const blocking = (reason: UnreleasedReason, routing: ProsecutionState, from: string | null, all: readonly ProsecutionState[]) =>
+    new SamenloopConflictError(reason, routing.id, from, all.map((each) => each.id));
+
+  const pursued = routings.filter((routing) => routing.status === RoutingStatus.ACCEPTED || routing.status === RoutingStatus.JOINT);
+  if (pursued.length > 0) throw blocking('PURSUED', pursued[0]!, null, pursued);
+  const pending = routings.filter((routing) => routing.status === RoutingStatus.PENDING).sort((a, b) => b.dueAt.localeCompare(a.dueAt));
+  if (pending.length > 0) throw blocking('PENDING', pending[0]!, pending[0]!.dueAt, pending);
+  const releases = routings.map((routing) => ({ routing, at: routing.status === RoutingStatus.DECLINED ? routing.decidedAt! : routing.dueAt }));
+  const later = releases.filter((release) => calendarDay(new Date(release.at)) > draft.imposedOn).sort((a, b) => b.at.localeCompare(a.at));
+  if (later.length > 0) throw blocking('IMPOSED_BEFORE_RELEASE', later[0]!.routing, later[0]!.at, later.map((release) => release.routing));
+  return routings;
 }
 
 async function linkRelated(em: EntityManager, id: string, signalIds: readonly string[], visitIds: readonly string[]): Promise<void> {

@@ -102,7 +102,9 @@ export class EnforcementResolver {
       const visible = await providerById(context).load(action.provider.id);
       if (visible) return visible;
     }
-    return { ...action.provider, publicOnly: true };
+    // The public record names the provider by name and register number; its AGB code (for a practitioner a
+    // personal code), sectors and locations are not part of it.
+    return { ...action.provider, agbCode: null, sectors: [], publicOnly: true };
   }
 
   @FieldResolver(() => [Signal])

@@ -5,6 +5,7 @@ export {
   EnforcementActionVisitEntity,
 } from './enforcement.entity.js';
 export { EnforcementResolver, EnforcementStatusChangeResolver, ProviderEnforcementResolver } from './enforcement.resolver.js';
+export { SupervisoryLoadEnforcementResolver } from './supervisory-load.resolver.js';
 export { EnforcementStatus, EnforcementType } from './enforcement.enums.js';
 export { ENFORCEMENT_TYPES } from './enforcement-types.js';
 export { recordEnforcementAction } from './enforcement-recording.service.js';

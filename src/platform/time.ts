@@ -51,3 +51,11 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 
 export function calendarDay(date: Date): string {
   return dayFormat.format(date);
 }
+
+/** The first instant of a calendar day (YYYY-MM-DD) in Dutch time. */
+export function startOfDutchDay(day: string): Date {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(year, month - 1, date);
+  // The clocks change at 02:00 or 03:00 local time, never around midnight: the offset at UTC midnight is the one.
+  return new Date(utcMidnight - offsetAt(utcMidnight));
+}

@@ -61,6 +61,14 @@ export function routingColumns(viewer: Viewer, now: Date): SqlFragment {
     r.protocol_version as "protocolVersion", ${isoTimestamp('r.created_at')} as "createdAt", ${isoTimestamp('r.due_at')} as "dueAt",
     case when d.id is not null then json_build_object('outcome', d.outcome, 'note', `)}${note}${fragment(`,
       'decidedAt', ${isoTimestamp('d.decided_at')}, 'decidedByCode', d.decided_by_organisation, 'decidedBySub', d.decided_by_sub) end as decision,
-    case when d.outcome = 'ACCEPT' then 'ACCEPTED' when d.outcome = 'DECLINE' then 'DECLINED' when d.outcome = 'JOINT' then 'JOINT'
-         when r.due_at <= `)}${now}${fragment(` then 'EXPIRED' else 'PENDING' end as status`)}`;
+    `)}${routingStatusSql('d.outcome', 'r.due_at', now)} as status`;
+}
+
+/**
+ * A routing's status at `now` from its decision's outcome (null: undecided) and its due moment: the decision's,
+ * or EXPIRED once the due moment passed undecided, PENDING before. The one place this is written.
+ */
+export function routingStatusSql(outcome: string, dueAt: string, now: Date): SqlFragment {
+  return sqlf`${fragment(`case when ${outcome} = 'ACCEPT' then 'ACCEPTED' when ${outcome} = 'DECLINE' then 'DECLINED' when ${outcome} = 'JOINT' then 'JOINT'
+    when ${dueAt} <= `)}${now}${fragment(` then 'EXPIRED' else 'PENDING' end`)}`;
 }

@@ -9,3 +9,5 @@ export { VisitKind, VisitStatus } from './visit.enums.js';
 export { Visit } from './visit.types.js';
 export { visitById } from './visit.loaders.js';
 export type { VisitRow } from './visit.queries.js';
+export { OrganisationLoad, SupervisoryLoad } from './visit.types.js';
+export type { SupervisoryLoadResult } from './visit-read.service.js';

@@ -1,5 +1,4 @@
-import { enforcementVisibleSql } from '../access/enforcement-scope.js';
-import { can, requireAction } from '../access/policy.js';
+import { requireAction } from '../access/policy.js';
 import { providerVisibleSql, visibleProviderIds } from '../access/scope.js';
 import { visitVisibleSql } from '../access/visit-scope.js';
 import { findVisibleProvider, type ProviderRow } from '../providers/index.js';
@@ -10,8 +9,8 @@ import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
-import { addCalendarDays, calendarDay } from '../platform/time.js';
-import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
+import { addCalendarDays } from '../platform/time.js';
+import { requireViewer, type RequestContext } from '../request-context.js';
 import { ConflictScope, type VisitStatus } from './visit.enums.js';
 import { visitById, type ConflictView } from './visit.loaders.js';
 import { toVisitRow, visitColumns, visitJoins, type VisitRow } from './visit.queries.js';
@@ -189,8 +188,7 @@ export interface SupervisoryLoadResult {
   to: string;
   visitCount: number;
   organisationCount: number;
-  enforcementCount: number;
-  byOrganisation: Array<{ code: string; visitCount: number; enforcementCount: number }>;
+  byOrganisation: Array<{ code: string; visitCount: number }>;
 }
 
 /**
@@ -219,18 +217,6 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   for (const row of rows) {
     for (const code of new Set([row.leadCode, ...row.participants])) counts.set(code, (counts.get(code) ?? 0) + 1);
   }
-  // The enforcement picture beside the visits: measures imposed in the same period, as far as the viewer may see them.
-  const measures = can(viewer, 'enforcement.read')
-    ? await asOrganisation(context, (em) =>
-        run<{ code: string; count: number }>(
-          em,
-          sqlf`select e.organisation as code, count(*)::int as count from enforcement_action e
-            where e.provider_id = ${provider.id} and e.imposed_on between ${calendarDay(from)}::date and ${calendarDay(context.now())}::date
-              and ${enforcementVisibleSql(viewer, 'e')} group by e.organisation`,
-        ),
-      )
-    : [];
-  const enforcement = new Map(measures.map((row) => [row.code, row.count]));
   context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resources: [{ id: provider.id, owners: [provider.registeredBy] }] });
   return {
     provider,
@@ -239,10 +225,9 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
     to: to.toISOString(),
     visitCount: rows.length,
     organisationCount: counts.size,
-    enforcementCount: measures.reduce((sum, row) => sum + row.count, 0),
-    byOrganisation: [...new Set([...counts.keys(), ...enforcement.keys()])]
-      .map((code) => ({ code, visitCount: counts.get(code) ?? 0, enforcementCount: enforcement.get(code) ?? 0 }))
-      .sort((a, b) => b.visitCount - a.visitCount || b.enforcementCount - a.enforcementCount || a.code.localeCompare(b.code)),
+    byOrganisation: [...counts.entries()]
+      .map(([code, visitCount]) => ({ code, visitCount }))
+      .sort((a, b) => b.visitCount - a.visitCount || a.code.localeCompare(b.code)),
   };
 }
 

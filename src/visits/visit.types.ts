@@ -233,7 +233,7 @@ export class OrganisationLoad {
   @Field(() => Int)
   visitCount!: number;
 
-  @Field(() => Int, { description: 'Enforcement measures of this organisation imposed in the period (from `days` ago until today) that you may see.' })
+  @Field(() => Int, { description: 'Enforcement measures of this organisation imposed in the period or still in force, that you may see.' })
   enforcementCount!: number;
 }
 
@@ -257,11 +257,11 @@ export class SupervisoryLoad {
   @Field(() => Int, { description: 'Organisations leading or joining those visits.' })
   organisationCount!: number;
 
-  @Field(() => Int, { description: 'Enforcement measures imposed in the period (from `days` ago until today) that you may see.' })
+  @Field(() => Int, { description: 'Enforcement measures imposed in the period (from `days` ago until today) or still in force (ACTIVE), that you may see.' })
   enforcementCount!: number;
 
   @ListSize({ max: MAX_ORGANISATIONS })
-  @Field(() => [OrganisationLoad], { description: `At most ${MAX_ORGANISATIONS}.` })
+  @Field(() => [OrganisationLoad], { description: `Every organisation with visits or measures counted here; at most ${MAX_ORGANISATIONS}.` })
   byOrganisation!: OrganisationLoad[];
 }
 

@@ -62,6 +62,8 @@ describe('publishing and changing measures', () => {
     const after = await igj.fails(UPDATE_STATUS, { input: { enforcementActionId: action.id, status: 'COMPLIED', note: 'toch' } });
     expect(after.message).toMatch(/withdrawn; it does not change/);
 
+    const outbox = await t.sql(`select topic from outbox_event where payload->>'enforcementActionId' = $1 order by id`, [action.id]);
+    expect(outbox.map((row) => row.topic)).toEqual(['enforcement.recorded', 'enforcement.published', 'enforcement.status_changed', 'enforcement.status_changed']);
     const { enforcementAction } = await igj.ok(ACTION, { id: action.id });
     expect(enforcementAction.history).toEqual([
       { status: 'ACTIVE', note: null, changedBy: { code: 'IGJ' } },
@@ -97,8 +99,11 @@ describe('publishing and changing measures', () => {
   it('a BEVEL past its validUntil reads LAPSED without anyone changing it, in every path', async () => {
     const bevel = await record(igj, actionInput(provider, { type: 'BEVEL', imposedOn: '2026-11-24' }));
     expect(bevel).toMatchObject({ validUntil: '2026-12-01', status: 'ACTIVE' }); // its last valid day is today
-    t.clock.set('2026-12-01T23:30:00Z'); // 00:30 on 2 December in Amsterdam
+    t.clock.set('2026-12-01T22:59:00Z'); // 23:59 on 1 December in Amsterdam: its last valid minute
     try {
+      const still = await t.as('IGJ', [Role.ENFORCEMENT_OFFICER]);
+      expect((await still.ok(ACTION, { id: bevel.id })).enforcementAction.status).toBe('ACTIVE');
+      t.clock.set('2026-12-01T23:30:00Z'); // 00:30 on 2 December in Amsterdam
       const late = await t.as('IGJ', [Role.ENFORCEMENT_OFFICER]);
       expect((await late.ok(ACTION, { id: bevel.id })).enforcementAction.status).toBe('LAPSED');
       const lapsed = await late.ok(ACTIONS, { filter: { status: 'LAPSED', providerId: provider } });

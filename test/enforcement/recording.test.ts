@@ -37,6 +37,12 @@ describe('recording enforcement measures', () => {
       expect(action.publishedAt).toBe('2026-12-01T09:00:00.000Z');
     });
 
+    it('a VEILIGHEIDSMAATREGEL (Zorginspectie) is published only when Zorginspectie publishes it', async () => {
+      const zorginspectie = await t.as('ZORGINSPECTIE', [Role.ENFORCEMENT_OFFICER]);
+      const action = await record(zorginspectie, actionInput(flemishProvider, { type: 'VEILIGHEIDSMAATREGEL', legalBasis: 'Kwaliteitsdecreet art. 12' }));
+      expect(action).toMatchObject({ type: 'VEILIGHEIDSMAATREGEL', published: false, validUntil: null });
+    });
+
     it.each([
       ['AANWIJZING', true, { deadline: '2027-01-31' }],
       ['VERSCHERPT_TOEZICHT', true, {}],
@@ -151,6 +157,42 @@ describe('recording enforcement measures', () => {
       const om = await t.as('OM', [Role.PROSECUTOR]);
       expect((await om.ok(`query($id: ID!) { signal(id: $id) { id } }`, { id: signal.id })).signal.id).toBe(signal.id);
       expect((await om.ok(`query($id: ID!) { enforcementAction(id: $id) { id notes } }`, { id: action.id })).enforcementAction).toEqual({ id: action.id, notes: null });
+    });
+
+    it('is audited to the organisations whose signal went to the OM', async () => {
+      const { signal } = await submit(await t.as('NZA', [Role.INTAKE]), signalInput({ providers: [{ id: careProvider }] }));
+      await record(igj, actionInput(careProvider, { type: 'AANGIFTE', legalBasis: 'Sr art. 225', relatedSignalIds: [signal.id] }));
+      const [row] = await t.sql<{ owner_organisations: string[]; details: any }>(
+        `select owner_organisations, details from audit_event where operation = 'recordEnforcementAction' and resource_type = 'Signal' and $1 = any(resource_ids)`,
+        [signal.id],
+      );
+      expect(row!.owner_organisations).toEqual(['IGJ', 'NZA', 'OM']);
+      expect(row!.details.reportedToOm).toHaveLength(1);
+    });
+
+    it('the database lets a recorder add only a proper OM-AANGIFTE routing to a signal it can see', async () => {
+      const { signal } = await submit(await t.as('NZA', [Role.INTAKE]), signalInput({ providers: [{ id: careProvider }] }));
+      const service = new (await import('pg')).default.Client({ connectionString: t.databaseUrl });
+      await service.connect();
+      const attempt = async (ruleId: string, dueAt: string) => {
+        await service.query('begin');
+        await service.query(`select set_config('app.organisation', 'IGJ', true)`);
+        const outcome = await service
+          .query(`insert into signal_routing (id, signal_id, recipient, rule_id, protocol_version, created_at, due_at) values (gen_random_uuid(), $1, 'OM', $2, '2026.3', now(), ${dueAt})`, [
+            signal.id,
+            ruleId,
+          ])
+          .then(() => 'written', (error: { code: string }) => error.code);
+        await service.query('rollback');
+        return outcome;
+      };
+      try {
+        expect(await attempt('OM-AANGIFTE', `amsterdam_add_days(now(), 91)`)).toBe('written');
+        expect(await attempt('OM-AANGIFTE', `now() - interval '1 day'`)).toBe('42501'); // already expired: would release una via
+        expect(await attempt('OM-STRAFBAAR-FEIT', `amsterdam_add_days(now(), 91)`)).toBe('42501'); // only the submitter routes by the rules
+      } finally {
+        await service.end();
+      }
     });
 
     it('links the OM routing a related signal already has, without a second one', async () => {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionInput, RECORD, record } from '../support/enforcement.js';
 import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
 import { DECIDE, signalInput, submit } from '../support/signals.js';
+import pg from 'pg';
+import { calendarDay } from '../../src/platform/time.js';
 import { Role, startTestApp, TestClock, type GraphQLClient, type TestApp } from '../support/test-app.js';
 
 const START = '2026-12-01T09:00:00Z';
@@ -40,7 +42,9 @@ describe('una via: no fine the OM has not released', () => {
     return { signalId: signal.id as string, routingId: routing.id as string, dueAt: routing.dueAt as string };
   }
 
-  const fine = (signalIds: string[]) => actionInput(provider, { type: 'BESTUURLIJKE_BOETE', legalBasis: 'Wkkgz art. 30', relatedSignalIds: signalIds });
+  /** A fine imposed today (by the test clock, Dutch day) or on `imposedOn`. */
+  const fine = (signalIds: string[], imposedOn = calendarDay(t.clock.now())) =>
+    actionInput(provider, { type: 'BESTUURLIJKE_BOETE', legalBasis: 'Wkkgz art. 30', relatedSignalIds: signalIds, imposedOn });
   const decide = (routingId: string, outcome: string) => om.request(DECIDE, { input: { routingId, outcome, note: 'Besluit van het OM' } });
 
   it('PENDING: refused, naming the routing and the moment from which a fine becomes possible', async () => {
@@ -106,32 +110,72 @@ describe('una via: no fine the OM has not released', () => {
     expect(action.type).toBe('AANWIJZING');
   });
 
-  it('a fine and the OM’s decline at the same moment end consistently: refused, or recorded after the decline', async () => {
-    const outcomes: string[] = [];
-    for (let round = 0; round < 8; round++) {
-      const { signalId, routingId } = await flaggedSignal();
-      const [fined, declined] = await Promise.all([officer.request(RECORD, { input: fine([signalId]) }), decide(routingId, 'DECLINE')]);
-      expect(declined.errors).toBeUndefined();
-      if (fined.errors) {
-        expect(fined.errors[0]!.extensions).toMatchObject({ code: 'SAMENLOOP_CONFLICT', routingId });
-        outcomes.push('refused');
-      } else {
-        // The fine says what it stood on: the routing, declined. Never a pending one.
-        const [audit] = await t.sql<{ details: any }>(
-          `select details from audit_event where operation = 'recordEnforcementAction' and $1 = any(resource_ids)`,
-          [(fined.data as any).recordEnforcementAction.enforcementAction.id],
-        );
-        expect(audit!.details.unaVia).toEqual([{ routingId, status: 'DECLINED' }]);
-        outcomes.push('recorded');
-      }
+  it('a fine imposed before the OM released the facts is refused, even when recorded after the release', async () => {
+    const { signalId, routingId } = await flaggedSignal();
+    try {
+      t.clock.set('2026-12-20T10:00:00Z');
+      await clients();
+      await decide(routingId, 'DECLINE');
+      const backdated = await officer.fails(RECORD, { input: fine([signalId], '2026-12-05') });
+      expect(backdated.code).toBe('SAMENLOOP_CONFLICT');
+      expect(backdated.extensions).toMatchObject({ reason: 'IMPOSED_BEFORE_RELEASE', routingId, fineAllowedFrom: '2026-12-20T10:00:00.000Z' });
+      expect((await record(officer, fine([signalId], '2026-12-20'))).type).toBe('BESTUURLIJKE_BOETE');
+    } finally {
+      t.clock.set(START);
+      await clients();
     }
-    const unreleased = await t.sql(
-      `select e.id from enforcement_action e join enforcement_action_signal es on es.enforcement_action_id = e.id
-         join signal_routing r on r.signal_id = es.signal_id and r.recipient = 'OM'
-         left join routing_decision d on d.routing_id = r.id
-       where e.type = 'BESTUURLIJKE_BOETE' and (d.id is null and r.due_at > e.recorded_at or d.outcome in ('ACCEPT', 'JOINT') and d.decided_at <= e.recorded_at)`,
+  });
+
+  it('a criminal report on facts the OM declined goes to the OM again, and holds back fines on them', async () => {
+    const { signalId, routingId } = await flaggedSignal();
+    await decide(routingId, 'DECLINE');
+    // Another organisation reports the same facts as a crime: the OM gets them again, as a report of their own.
+    const nzaOfficer = await t.as('NZA', [Role.ENFORCEMENT_OFFICER]);
+    const aangifte = await record(nzaOfficer, actionInput(provider, { type: 'AANGIFTE', legalBasis: 'Sr art. 225', relatedSignalIds: [signalId] }));
+    expect(aangifte.relatedSignals).toHaveLength(2);
+    const [report] = await t.sql<{ id: string; due_at: Date }>(
+      `select r.id, r.due_at from signal_routing r join enforcement_action_signal es on es.signal_id = r.signal_id
+       where es.enforcement_action_id = $1 and r.recipient = 'OM' and r.rule_id = 'OM-AANGIFTE'`,
+      [aangifte.id],
     );
-    expect(unreleased).toEqual([]);
-    expect(outcomes).toHaveLength(8);
+    expect(report).toBeDefined();
+    // IGJ cannot see NZa's report signal, but una via still knows the OM holds the facts.
+    const error = await officer.fails(RECORD, { input: fine([signalId]) });
+    expect(error.extensions).toMatchObject({ code: 'SAMENLOOP_CONFLICT', reason: 'PENDING', routingId: report!.id });
+  });
+
+  it('a decision landing at the same moment is seen: the fine waits for the decision’s transaction, then sees it', async () => {
+    const { signalId, routingId } = await flaggedSignal();
+    // The OM's decision, half done: its transaction holds the routing's lock and has written the decline.
+    const om = new pg.Client({ connectionString: t.databaseUrl });
+    await om.connect();
+    try {
+      await om.query('begin');
+      await om.query(`select set_config('app.organisation', 'OM', true)`);
+      await om.query(`select pg_advisory_xact_lock(hashtextextended('routing:' || $1, 0))`, [routingId]);
+      await om.query(
+        `insert into routing_decision (id, routing_id, outcome, note, decided_by_organisation, decided_by_sub, decided_at)
+         values (gen_random_uuid(), $1, 'DECLINE', 'Geen onderzoek', 'OM', 'officier@om.test', $2)`,
+        [routingId, t.clock.now()],
+      );
+      let settled = false;
+      const fined = officer.request(RECORD, { input: fine([signalId]) }).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(settled).toBe(false); // waiting for the routing's lock
+      await om.query('commit');
+      const result = await fined;
+      expect(result.errors).toBeUndefined(); // after the lock it read the routing again, and saw the decline
+    } finally {
+      await om.end();
+    }
+  });
+
+  it('the una-via refusal is audited with the routing that held the fine back', async () => {
+    const { signalId, routingId } = await flaggedSignal();
+    await officer.fails(RECORD, { input: fine([signalId]) });
+    const rows = await t.sql<{ outcome: string; details: any }>(
+      `select outcome, details from audit_event where operation = 'recordEnforcementAction' and outcome = 'SAMENLOOP_CONFLICT' order by id desc limit 1`,
+    );
+    expect(rows[0]).toMatchObject({ outcome: 'SAMENLOOP_CONFLICT', details: { field: 'input.relatedSignalIds', routingId } });
   });
 });

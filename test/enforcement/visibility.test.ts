@@ -51,7 +51,9 @@ describe('who sees which enforcement measures', () => {
       const { enforcementAction } = await client.ok(ACTION, { id: ids.private });
       expect(enforcementAction, organisation).toMatchObject({ id: ids.private, notes: null, provider: { id: amsterdam, name: 'Verpleeghuis Amstel' } });
       expect(enforcementAction.provider.locations.length, organisation).toBeGreaterThan(0);
-      expect(await listed(client), organisation).toEqual(expect.arrayContaining([ids.private, ids.published, ids.omRelated]));
+      // Newest imposition first; the municipality does not see the cross-border provider's measure (GM0744).
+      const expected = organisation === 'GM0363' ? [ids.omRelated, ids.published, ids.private] : [ids.omRelated, ids.published, ids.crossBorder, ids.private];
+      expect(await listed(client), organisation).toEqual(expected);
     }
   });
 
@@ -124,9 +126,11 @@ describe('who sees which enforcement measures', () => {
       }
     });
 
-    it('a provider seen through a published measure shows nothing more, whatever is asked under it', async () => {
-      const { publicEnforcementActions } = await t.anonymous().ok(`{ publicEnforcementActions { edges { node { provider { locations { id } enforcementActions { id } } } } } }`);
-      expect(publicEnforcementActions.edges[0].node.provider).toEqual({ locations: [], enforcementActions: [] });
+    it('a provider seen through a published measure shows its name and register number, nothing more, whatever is asked under it', async () => {
+      const { publicEnforcementActions } = await t
+        .anonymous()
+        .ok(`{ publicEnforcementActions { edges { node { provider { agbCode sectors locations { id } enforcementActions { id } } } } } }`);
+      expect(publicEnforcementActions.edges[0].node.provider).toEqual({ agbCode: null, sectors: [], locations: [], enforcementActions: [] });
     });
 
     it('is audited, an anonymous read as anonymous', async () => {
@@ -145,6 +149,16 @@ describe('who sees which enforcement measures', () => {
   });
 
   describe('the enforcement picture of a provider', () => {
+    it('supervisoryLoad counts measures in force, not those that ended before the period', async () => {
+      const provider = await registerProvider(await t.as('IGJ', [Role.PLANNER]), { kvkNumber: freshKvk(), sectors: ['GGZ'], locations: [dutchLocation('GM0363')] });
+      const old = await record(igj, actionInput(provider, { type: 'AANWIJZING', imposedOn: '2026-06-01', deadline: '2026-12-31' }));
+      const ended = await record(igj, actionInput(provider, { imposedOn: '2026-06-02' }));
+      await igj.ok(`mutation($id: ID!) { updateEnforcementActionStatus(input: { enforcementActionId: $id, status: COMPLIED }) { enforcementAction { status } } }`, { id: ended.id });
+      const query = `query($id: ID!) { supervisoryLoad(providerId: $id, days: 30) { enforcementCount byOrganisation { organisation { code } enforcementCount } } }`;
+      expect((await igj.ok(query, { id: provider })).supervisoryLoad).toEqual({ enforcementCount: 1, byOrganisation: [{ organisation: { code: 'IGJ' }, enforcementCount: 1 }] });
+      expect(old.status).toBe('ACTIVE');
+    });
+
     it('Provider.enforcementActions lists what the caller may see, newest first', async () => {
       const query = `query($id: ID!) { provider(id: $id) { enforcementActions { id notes } } }`;
       expect((await igj.ok(query, { id: amsterdam })).provider.enforcementActions.map((action: any) => action.id)).toEqual([ids.omRelated, ids.published, ids.private]);
@@ -167,9 +181,11 @@ describe('who sees which enforcement measures', () => {
           { organisation: { code: 'IGJ' }, visitCount: 0, enforcementCount: 3 },
         ],
       });
-      // Only what the caller may see counts: the OM sees one measure (and no visits at all).
+      // A shorter period: from 20 November. The measure of 10 November is still in force, so it counts too.
       const short = `query($id: ID!) { supervisoryLoad(providerId: $id, days: 11) { enforcementCount } }`;
-      expect((await (await t.as('GM0363', [Role.PLANNER])).ok(short, { id: amsterdam })).supervisoryLoad.enforcementCount).toBe(2); // from 20 November: the AANWIJZING and the TUCHTKLACHT
+      expect((await (await t.as('GM0363', [Role.PLANNER])).ok(short, { id: amsterdam })).supervisoryLoad.enforcementCount).toBe(3);
+      // Only what the caller may see counts: Utrecht sees none of it (and the provider not at all).
+      expect((await (await t.as('GM0344', [Role.PLANNER])).fails(short, { id: amsterdam })).code).toBe('NOT_FOUND');
     });
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays } from '../../src/platform/time.js';
+import { addCalendarDays, calendarDay, startOfDutchDay } from '../../src/platform/time.js';
 import { Role, startTestApp, TestClock, type GraphQLClient, type TestApp } from '../support/test-app.js';
 import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
 import { signalInput, submit } from '../support/signals.js';
@@ -107,4 +107,16 @@ describe('calendar days in Europe/Amsterdam, on a database in America/New_York',
     provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['VERPLEEGHUIS'], locations: [dutchLocation('GM0363')] });
     return provider;
   }
+});
+
+describe('Dutch calendar days of instants', () => {
+  it('the day of an instant, and the first instant of a day, in Dutch time — also on the days the clocks change', () => {
+    expect(calendarDay(new Date('2026-11-30T22:59:59Z'))).toBe('2026-11-30');
+    expect(calendarDay(new Date('2026-11-30T23:00:00Z'))).toBe('2026-12-01');
+    expect(startOfDutchDay('2026-12-01').toISOString()).toBe('2026-11-30T23:00:00.000Z');
+    expect(startOfDutchDay('2026-07-01').toISOString()).toBe('2026-06-30T22:00:00.000Z');
+    expect(startOfDutchDay('2026-03-29').toISOString()).toBe('2026-03-28T23:00:00.000Z'); // clocks forward at 02:00
+    expect(startOfDutchDay('2026-10-25').toISOString()).toBe('2026-10-24T22:00:00.000Z'); // clocks back at 03:00
+    expect(startOfDutchDay('2026-03-30').toISOString()).toBe('2026-03-29T22:00:00.000Z');
+  });
 });

@@ -104,6 +104,22 @@ describe('HTTP surface', () => {
     });
   });
 
+  it('a refusal before anything runs answers 401 (with a Bearer challenge) or 403, with its code — never a 500', async () => {
+    const ask = (authorization?: string) =>
+      t.app.http.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        payload: JSON.stringify({ query: '{ providers { totalCount } }' }),
+      });
+    const missing = await ask();
+    expect([missing.statusCode, missing.headers['www-authenticate'], missing.json().errors[0].extensions.code]).toEqual([401, 'Bearer', 'UNAUTHENTICATED']);
+    const rejected = await ask('Bearer not.a.token');
+    expect([rejected.statusCode, rejected.json().errors[0]]).toEqual([401, { message: 'The access token was rejected.', extensions: { code: 'UNAUTHENTICATED' } }]);
+    const forbidden = await ask(`Bearer ${(await t.as('IGJ', [])).token}`);
+    expect([forbidden.statusCode, forbidden.json().errors[0].extensions.code]).toEqual([403, 'FORBIDDEN']);
+  });
+
   it('keeps stack traces out of answers outside development', async () => {
     const result = await (await t.as('IGJ', [Role.PLANNER])).request('{ providers(first: 0) { totalCount } }');
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
