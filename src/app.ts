@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { registerBridge } from '../openapi-bridge/bridge.js';
 import { accessGatePlugin } from './access/access-plugin.js';
 import { Authenticator, type Clock } from './access/authenticate.js';
 import type { TrustedIssuer } from './access/issuers.js';
@@ -89,8 +90,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const withGraphiql = config.environment === 'development' && graphiqlAvailable();
   const personas: DemoPersona[] = withGraphiql && options.demoPersonas ? await options.demoPersonas() : [];
 
+  const schema = await buildGraphQLSchema();
   const apollo = createApolloServer<RequestContext>({
-    schema: await buildGraphQLSchema(),
+    schema,
     environment: config.environment,
     logger,
     plugins: [accessGatePlugin(), auditPlugin(logger), metricsPlugin(metrics)],
@@ -115,38 +117,35 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // A subkey of the audit key: cursors stay valid across restarts and across instances of one installation.
     cursors: new Cursors(Buffer.from(hkdfSync('sha256', options.auditKey, 'samenloop', 'pagination cursors', 32))),
   };
-  http.route({
-    method: ['GET', 'POST'],
-    url: '/graphql',
-    handler: fastifyApolloHandler(apollo, {
-      context: async (request): Promise<RequestContext> => {
-        let viewer: RequestContext['viewer'];
-        let authError: Error | undefined;
-        try {
-          viewer = await authenticator.authenticate(request.headers.authorization);
-        } catch (error) {
-          authError = error as Error;
-        }
-        const cache = createLoaderCache();
-        const audit = new AuditTrail(viewer, request.id, auditWriter, clock);
-        // A refused token is a security event: audited (without the token), and attributed to an organisation only
-        // when its signature held and its issuer may speak for that organisation.
-        if (authError instanceof TokenRejectedError) audit.recordRejectedToken(authError);
-        const context: RequestContext = {
-          viewer,
-          authError,
-          em: orm.em.fork(),
-          requestId: request.id,
-          log: logger.child({ reqId: request.id }),
-          audit,
-          settings,
-          now: clock,
-          loader: (factory) => cache(context, factory),
-        };
-        return context;
-      },
-    }),
-  });
+  /** What one request works with — the same for a GraphQL request and for a REST bridge request. */
+  const requestContext = async (request: FastifyRequest): Promise<RequestContext> => {
+    let viewer: RequestContext['viewer'];
+    let authError: Error | undefined;
+    try {
+      viewer = await authenticator.authenticate(request.headers.authorization);
+    } catch (error) {
+      authError = error as Error;
+    }
+    const cache = createLoaderCache();
+    const audit = new AuditTrail(viewer, request.id, auditWriter, clock);
+    // A refused token is a security event: audited (without the token), and attributed to an organisation only
+    // when its signature held and its issuer may speak for that organisation.
+    if (authError instanceof TokenRejectedError) audit.recordRejectedToken(authError);
+    const context: RequestContext = {
+      viewer,
+      authError,
+      em: orm.em.fork(),
+      requestId: request.id,
+      log: logger.child({ reqId: request.id }),
+      audit,
+      settings,
+      now: clock,
+      loader: (factory) => cache(context, factory),
+    };
+    return context;
+  };
+  http.route({ method: ['GET', 'POST'], url: '/graphql', handler: fastifyApolloHandler(apollo, { context: requestContext }) });
+  await registerBridge(http, { apollo, schema, context: requestContext, docs: config.apiDocs, logger });
 
   let closed = false;
   return {

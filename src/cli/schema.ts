@@ -1,14 +1,20 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { bridgeRouteTable } from '../../openapi-bridge/bridge.js';
+import { openApiDocument, printOpenApiDocument } from '../../openapi-bridge/document.js';
 import { buildGraphQLSchema, printCommittedSchema, printCommittedSubgraph } from '../schema.js';
 
 /**
- * npm run schema:emit  — writes schema/schema.graphql (the plain schema) and schema/subgraph.graphql (the
- * federation subgraph SDL, as `_service { sdl }` answers it) from the resolvers.
- * npm run schema:check — fails when either committed file differs from what the resolvers generate.
+ * npm run schema:emit  — writes schema/schema.graphql (the plain schema), schema/subgraph.graphql (the federation
+ * subgraph SDL, as `_service { sdl }` answers it) and openapi-bridge/openapi.json (the REST bridge's document).
+ * npm run schema:check — fails when any committed file differs from what the code generates.
  */
 const schema = await buildGraphQLSchema();
-const files = { 'schema/schema.graphql': printCommittedSchema(schema), 'schema/subgraph.graphql': printCommittedSubgraph(schema) };
+const files = {
+  'schema/schema.graphql': printCommittedSchema(schema),
+  'schema/subgraph.graphql': printCommittedSubgraph(schema),
+  'openapi-bridge/openapi.json': printOpenApiDocument(openApiDocument(schema, bridgeRouteTable())),
+};
 let drifted = false;
 for (const [file, generated] of Object.entries(files)) {
   if (process.argv[2] === 'emit') {

@@ -33,6 +33,8 @@ export interface Config {
   databasePoolSize: number;
   /** Grace period for in-flight requests on SIGTERM / Ctrl-C. */
   shutdownGraceMs: number;
+  /** Serve the REST bridge's interactive documentation at /api/v1/docs (API_DOCS; off in production by default). */
+  apiDocs: boolean;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +113,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
 
   const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const apiDocsRaw = value('API_DOCS');
+  if (apiDocsRaw !== undefined && !['on', 'off'].includes(apiDocsRaw)) problems.push(`API_DOCS must be on or off (got "${apiDocsRaw}").`);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -132,6 +136,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     auditCheckpointDir: path.resolve(cwd, value('AUDIT_CHECKPOINT_DIR') ?? path.join(dataDir, 'audit-checkpoints')),
     databasePoolSize,
     shutdownGraceMs,
+    apiDocs: apiDocsRaw === undefined ? !production : apiDocsRaw === 'on',
   };
 }
 

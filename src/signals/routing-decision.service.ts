@@ -15,7 +15,7 @@ import { MAX_SUMMARY } from './signal.validation.js';
  */
 export async function decideRouting(
   context: RequestContext,
-  input: { routingId: string; outcome: RoutingOutcome; note?: string | null },
+  input: { routingId: string; signalId?: string | null; outcome: RoutingOutcome; note?: string | null },
 ): Promise<{ routingId: string; signalId: string }> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'signal.decide');
@@ -34,7 +34,8 @@ export async function decideRouting(
           from signal_routing r join signal s on s.id = r.signal_id where r.id = ${routingId}::uuid and ${signalVisibleSql(viewer, 's')}`,
       ))
     : [];
-  if (!routing) throw new NotFoundError('routing', input.routingId.slice(0, 64));
+  // A routing asked for under another signal (the REST path /signals/{id}/routings/{routingId}) does not exist there.
+  if (!routing || (input.signalId && parseUuid(input.signalId) !== routing.signalId)) throw new NotFoundError('routing', input.routingId.slice(0, 64));
   if (routing.recipient !== viewer.organisation) {
     throw new ForbiddenError(`Only the recipient (${routing.recipient}) decides on this routing.`);
   }

@@ -29,6 +29,7 @@ import {
   SubmitSignalPayload,
   SubmitSignalResult,
   SubmitSignalsPayload,
+  MAX_ITEM_PROBLEMS,
 } from './signal.types.js';
 
 /** How many other signals about the same person one signal lists at most. */
@@ -91,7 +92,7 @@ export class SignalResolver {
         externalId: result.externalId,
         outcome: result.outcome,
         signalId: result.signalId,
-        error: result.error,
+        error: result.error && { ...result.error, problems: (result.error.problems ?? []).slice(0, MAX_ITEM_PROBLEMS) },
       })),
       created: results.filter((result) => result.outcome === SubmitOutcome.CREATED).length,
       duplicates: results.filter((result) => result.outcome === SubmitOutcome.DUPLICATE).length,

@@ -165,6 +165,18 @@ export class SubmitSignalPayload {
   duplicate!: boolean;
 }
 
+/** How many problems of one bulk item are listed (a bulk answer of 1,000 items stays within the query cost). */
+export const MAX_ITEM_PROBLEMS = 20;
+
+@ObjectType('InputProblem', { simpleResolvers: true, description: 'One invalid input field.' })
+export class InputProblem {
+  @Field(() => String, { description: 'The path of the field, e.g. input[3].providers[0].kvkNumber.' })
+  field!: string;
+
+  @Field(() => String)
+  message!: string;
+}
+
 @ObjectType('SubmitSignalError', { simpleResolvers: true })
 export class SubmitSignalError {
   @Field(() => String)
@@ -175,6 +187,10 @@ export class SubmitSignalError {
 
   @Field(() => String)
   message!: string;
+
+  @ListSize({ max: MAX_ITEM_PROBLEMS })
+  @Field(() => [InputProblem], { description: `Every invalid field of the item at once (BAD_USER_INPUT); at most ${MAX_ITEM_PROBLEMS}.` })
+  problems!: InputProblem[];
 }
 
 @ObjectType('SubmitSignalResult', { simpleResolvers: true })
@@ -215,6 +231,9 @@ export class SubmitSignalsPayload {
 export class DecideRoutingInput {
   @Field(() => ID)
   routingId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'When given, the routing must belong to this signal (NOT_FOUND otherwise).' })
+  signalId?: string | null;
 
   @Field(() => RoutingOutcome)
   outcome!: RoutingOutcome;

@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -71,6 +72,8 @@ export function createApolloServer<Context extends BaseContext>(options: ApolloO
       costLimitPlugin<Context>(QUERY_LIMITS.maxCost),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
+      // A federation subgraph would otherwise send Apollo trace data to any gateway that asks for it.
+      ApolloServerPluginInlineTraceDisabled(),
       options.landingPage ? landingPagePlugin(options.landingPage) : ApolloServerPluginLandingPageDisabled(),
       ...options.plugins,
     ],

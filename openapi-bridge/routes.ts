@@ -1,0 +1,336 @@
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { requestSchema, selectionSchema, type JsonSchema } from './json-schema.js';
+import { problemOf } from './problem.js';
+
+/** How GraphQL names the fields of a bulk body's items in errors: `input[3].summary`. */
+const BULK_ITEM = /^input(\[\d+\])?\.?/;
+
+/**
+ * The REST bridge's routes: each runs one named GraphQL operation in-process — so the same access gate, services,
+ * validation and audit as a GraphQL client — and shapes its answer. The request and response schemas come from
+ * the GraphQL schema and these operations (json-schema.ts); the OpenAPI document is made of this table.
+ */
+export interface RouteInput {
+  body: unknown;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+}
+
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query';
+  description: string;
+  schema: JsonSchema;
+  required?: boolean;
+}
+
+export interface Response {
+  description: string;
+  schema: (schema: GraphQLSchema) => JsonSchema;
+  headers?: ReadonlyArray<'Location' | 'Link'>;
+}
+
+/**
+ * The data of a route's operation. Its shape is the operation's selection, which the tests hold to the OpenAPI
+ * document for every answer; typing it a second time here would be a copy that could drift.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OperationData = Record<string, any>;
+
+export interface BridgeRoute {
+  operationId: string;
+  method: 'GET' | 'POST';
+  /** The OpenAPI path, e.g. /signals/{id}. */
+  path: string;
+  summary: string;
+  description: string;
+  /** Needs no token (published data only). */
+  public?: boolean;
+  operation: DocumentNode;
+  body?: (schema: GraphQLSchema) => JsonSchema;
+  /** The largest body accepted, in bytes (413 beyond). */
+  bodyLimit?: number;
+  parameters: readonly Parameter[];
+  variables(input: RouteInput): Record<string, unknown>;
+  /** Turns the operation's data into the answer; `self` is the request path, for Location and next links. */
+  answer(data: OperationData, input: RouteInput, self: string): RouteAnswer;
+  responses: Record<number, Response>;
+  /** The error statuses the route can answer with (each a problem+json). */
+  errors: readonly number[];
+  /** How GraphQL names the request body's fields in errors (`input.` or `input[n].`), to name them as sent. */
+  inputPrefix?: RegExp;
+}
+
+const SIGNAL_FIELDS = `id externalId source { code } category severity possibleCriminalOffence providers { id } occurredAt receivedAt
+  summary status hasSubject routings { id recipient { code } ruleId protocolVersion status dueAt decision { outcome note decidedAt decidedBy { code } } }`;
+const VISIT_FIELDS = `id organisation { code } participants { code } providers { id } location { id municipalityCode } window { start end precision }
+  announced kind status`;
+const ACTION_FIELDS = `id organisation { code } provider { id name kvkNumber kboNumber } type legalBasis imposedOn validUntil deadline status
+  published publishedAt`;
+
+const MAX_PAGE = 100;
+const page = { name: 'first', in: 'query', description: `How many items, 1 to ${MAX_PAGE} (default 20).`, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE } } as const;
+const after = {
+  name: 'after',
+  in: 'query',
+  description: 'Where to continue: the cursor in the previous page\'s `next` link. Made by the server; anything else is refused.',
+  schema: { type: 'string', maxLength: 500 },
+} as const;
+const id = (name: string, what: string) => ({ name, in: 'path', required: true, description: `The id of the ${what}.`, schema: { type: 'string', maxLength: 64 } }) as const;
+const flag = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'boolean' } }) as const;
+
+/** A page of a connection as `{ items, next }`, with `next` (and the Link header) pointing at the following page. */
+function pageAnswer(connection: { edges: Array<{ node: unknown }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }, input: RouteInput, self: string): RouteAnswer {
+  const next = connection.pageInfo.hasNextPage && connection.pageInfo.endCursor ? nextLink(self, input.query, connection.pageInfo.endCursor) : null;
+  return { status: 200, body: { items: connection.edges.map((edge) => edge.node), next }, headers: next ? { Link: `<${next}>; rel="next"` } : {} };
+}
+
+function nextLink(self: string, query: Record<string, unknown>, cursor: string): string {
+  const parameters = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (key !== 'after' && value !== undefined) parameters.set(key, String(value));
+  parameters.set('after', cursor);
+  return `${self}?${parameters.toString()}`;
+}
+
+const pageSchema = (schema: GraphQLSchema, operation: DocumentNode, path: string): JsonSchema => ({
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: selectionSchema(schema, operation, `${path}.edges.node`) },
+    next: { type: ['string', 'null'], description: 'The URL of the next page; null on the last one.' },
+  },
+  required: ['items', 'next'],
+  additionalProperties: false,
+});
+
+const bulkResultSchema = (problem: JsonSchema): JsonSchema => ({
+  type: 'object',
+  properties: {
+    created: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    errors: { type: 'integer' },
+    results: {
+      type: 'array',
+      description: 'One result per submitted item, in order.',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          externalId: { type: ['string', 'null'] },
+          outcome: { type: 'string', enum: ['CREATED', 'DUPLICATE', 'ERROR'] },
+          signalId: { type: ['string', 'null'], description: 'The signal created, or the existing one a duplicate is of.' },
+          error: { anyOf: [problem, { type: 'null' }], description: 'Why the item was refused (outcome ERROR), in the same form as any error.' },
+        },
+        required: ['index', 'externalId', 'outcome', 'signalId', 'error'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['created', 'duplicates', 'errors', 'results'],
+  additionalProperties: false,
+});
+
+const SUBMIT = parse(`mutation SubmitSignal($input: SubmitSignalInput!) { submitSignal(input: $input) { duplicate signal { ${SIGNAL_FIELDS} } } }`);
+const SUBMIT_BULK = parse(`mutation SubmitSignals($input: [SubmitSignalInput!]!) {
+  submitSignals(input: $input) { created duplicates errors results { index externalId outcome signal { id } error { code field message problems { field message } } } }
+}`);
+const SIGNAL = parse(`query Signal($id: ID!) { signal(id: $id) { ${SIGNAL_FIELDS} } }`);
+const SIGNALS = parse(`query Signals($filter: SignalFilter, $first: Int, $after: String) {
+  signals(filter: $filter, first: $first, after: $after) { edges { node { ${SIGNAL_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`);
+const DECIDE = parse(`mutation DecideRouting($input: DecideRoutingInput!) {
+  decideRouting(input: $input) { routing { id recipient { code } ruleId protocolVersion status dueAt decision { outcome note decidedAt decidedBy { code } } } }
+}`);
+const VISITS = parse(`query Visits($filter: VisitFilter, $first: Int, $after: String) {
+  visits(filter: $filter, first: $first, after: $after) { edges { node { ${VISIT_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`);
+const CONFLICT_CHECK = parse(`query VisitConflicts($input: VisitConflictCheckInput!) {
+  visitConflicts(input: $input) { scope gapDays visit { ${VISIT_FIELDS} } }
+}`);
+const PUBLIC_ACTIONS = parse(`query PublicEnforcementActions($filter: EnforcementActionFilter, $first: Int, $after: String) {
+  publicEnforcementActions(filter: $filter, first: $first, after: $after) { edges { node { ${ACTION_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`);
+
+/** Set by the bridge: the problem schema, shared by every error answer and the bulk results. */
+export interface RouteTableOptions {
+  problem: JsonSchema;
+}
+
+export function bridgeRoutes({ problem }: RouteTableOptions): BridgeRoute[] {
+  return [
+    {
+      operationId: 'submitSignal',
+      method: 'POST',
+      path: '/signals',
+      summary: 'Submit one signal',
+      description:
+        'Idempotent on (your organisation, externalId): 201 with Location for a new signal, 200 with the existing one for the same content again, 409 for the same externalId with other content. A BSN goes in the body (subjectBsn) only, never in a URL.',
+      operation: SUBMIT,
+      body: (schema) => requestSchema(schema, 'SubmitSignalInput'),
+      bodyLimit: 64 * 1024,
+      parameters: [],
+      variables: ({ body }) => ({ input: body }),
+      answer: (data, _input, self) =>
+        data.submitSignal.duplicate
+          ? { status: 200, body: data.submitSignal.signal }
+          : { status: 201, body: data.submitSignal.signal, headers: { Location: `${self}/${data.submitSignal.signal.id}` } },
+      responses: {
+        201: { description: 'Created: the new signal with its routings.', schema: (schema) => selectionSchema(schema, SUBMIT, 'submitSignal.signal'), headers: ['Location'] },
+        200: { description: 'A duplicate of a signal you submitted with the same content: that signal.', schema: (schema) => selectionSchema(schema, SUBMIT, 'submitSignal.signal') },
+      },
+      errors: [400, 401, 403, 409, 413, 415],
+    },
+    {
+      operationId: 'submitSignals',
+      method: 'POST',
+      path: '/signals/bulk',
+      summary: 'Submit up to 1,000 signals at once',
+      description: 'One result per item, in order: CREATED, DUPLICATE or ERROR (with the same problem form as any error). Valid items are kept when others fail.',
+      operation: SUBMIT_BULK,
+      body: (schema) => ({ type: 'array', minItems: 1, maxItems: 1000, items: requestSchema(schema, 'SubmitSignalInput') }),
+      bodyLimit: 8 * 1024 * 1024,
+      parameters: [],
+      variables: ({ body }) => ({ input: body }),
+      answer: (data, _input, self) => ({
+        status: 200,
+        body: {
+          created: data.submitSignals.created,
+          duplicates: data.submitSignals.duplicates,
+          errors: data.submitSignals.errors,
+          results: data.submitSignals.results.map((result: OperationData) => ({
+            index: result.index,
+            externalId: result.externalId,
+            outcome: result.outcome,
+            signalId: result.signal?.id ?? null,
+            error: result.error ? itemProblem(result.error, `${self}#${result.index}`) : null,
+          })),
+        },
+      }),
+      responses: { 200: { description: 'One result per submitted item.', schema: () => bulkResultSchema(problem) } },
+      errors: [400, 401, 403, 413, 415],
+      inputPrefix: BULK_ITEM,
+    },
+    {
+      operationId: 'getSignal',
+      method: 'GET',
+      path: '/signals/{id}',
+      summary: 'One signal with its routings',
+      description: 'For its submitter and its recipients; 404 for anyone else, exactly as for an id that does not exist.',
+      operation: SIGNAL,
+      parameters: [id('id', 'signal')],
+      variables: ({ params }) => ({ id: params.id }),
+      answer: (data) => ({ status: 200, body: data.signal }),
+      responses: { 200: { description: 'The signal.', schema: (schema) => selectionSchema(schema, SIGNAL, 'signal') } },
+      errors: [400, 401, 403, 404],
+    },
+    {
+      operationId: 'listSignals',
+      method: 'GET',
+      path: '/signals',
+      summary: 'Signals you submitted or received, newest first',
+      description: 'An inbox: routedToMe=true lists what was routed to your organisation, overdue=true what is past its due date undecided. Pages through `next` (also in the Link header).',
+      operation: SIGNALS,
+      parameters: [flag('routedToMe', 'Only signals routed to your organisation (false: not routed to it).'), flag('overdue', 'Only signals overdue for you.'), page, after],
+      variables: ({ query }) => ({ filter: { routedToMe: query.routedToMe, overdue: query.overdue }, first: query.first, after: query.after }),
+      answer: (data, input, self) => pageAnswer(data.signals, input, self),
+      responses: { 200: { description: 'A page of signals.', schema: (schema) => pageSchema(schema, SIGNALS, 'signals'), headers: ['Link'] } },
+      errors: [400, 401, 403],
+    },
+    {
+      operationId: 'decideRouting',
+      method: 'POST',
+      path: '/signals/{id}/routings/{routingId}/decision',
+      summary: 'Decide on a routing addressed to your organisation',
+      description: 'ACCEPT, DECLINE (with a note) or JOINT; once, never changed (409 for a second decision).',
+      operation: DECIDE,
+      body: (schema) => {
+        const input = requestSchema(schema, 'DecideRoutingInput') as { properties: Record<string, JsonSchema>; required: string[] };
+        const { routingId: _routingId, signalId: _signalId, ...properties } = input.properties;
+        return { ...input, properties, required: input.required.filter((name) => name in properties) };
+      },
+      bodyLimit: 16 * 1024,
+      parameters: [id('id', 'signal'), id('routingId', 'routing')],
+      variables: ({ body, params }) => ({ input: { ...(body as object), routingId: params.routingId, signalId: params.id } }),
+      answer: (data) => ({ status: 200, body: data.decideRouting.routing }),
+      responses: { 200: { description: 'The routing with its decision.', schema: (schema) => selectionSchema(schema, DECIDE, 'decideRouting.routing') } },
+      errors: [400, 401, 403, 404, 409, 415],
+    },
+    {
+      operationId: 'listVisits',
+      method: 'GET',
+      path: '/visits',
+      summary: 'The shared planning: visits you may see, by provider and period',
+      description: 'The planning view; of an unannounced visit of another organisation only its week (precision WEEK).',
+      operation: VISITS,
+      parameters: [
+        { name: 'providerId', in: 'query', description: 'Only visits to this provider.', schema: { type: 'string', maxLength: 64 } },
+        { name: 'from', in: 'query', description: 'Only visits ending after this moment (ISO 8601).', schema: { type: 'string', format: 'date-time' } },
+        { name: 'to', in: 'query', description: 'Only visits starting before this moment (ISO 8601).', schema: { type: 'string', format: 'date-time' } },
+        page,
+        after,
+      ],
+      variables: ({ query }) => ({ filter: { providerId: query.providerId, from: query.from, to: query.to }, first: query.first, after: query.after }),
+      answer: (data, input, self) => pageAnswer(data.visits, input, self),
+      responses: { 200: { description: 'A page of visits.', schema: (schema) => pageSchema(schema, VISITS, 'visits'), headers: ['Link'] } },
+      errors: [400, 401, 403],
+    },
+    {
+      operationId: 'checkVisitConflicts',
+      method: 'POST',
+      path: '/visit-conflict-checks',
+      summary: 'What-if: the visits a planned window would conflict with',
+      description: 'Writes nothing.',
+      operation: CONFLICT_CHECK,
+      body: (schema) => requestSchema(schema, 'VisitConflictCheckInput'),
+      bodyLimit: 16 * 1024,
+      parameters: [],
+      variables: ({ body }) => ({ input: body }),
+      answer: (data) => ({ status: 200, body: { conflicts: data.visitConflicts } }),
+      responses: {
+        200: {
+          description: 'The conflicts, earliest first.',
+          schema: (schema) => ({
+            type: 'object',
+            properties: { conflicts: { type: 'array', items: selectionSchema(schema, CONFLICT_CHECK, 'visitConflicts') } },
+            required: ['conflicts'],
+            additionalProperties: false,
+          }),
+        },
+      },
+      errors: [400, 401, 403, 415],
+    },
+    {
+      operationId: 'listPublicEnforcementActions',
+      method: 'GET',
+      path: '/public/enforcement-actions',
+      summary: 'Published enforcement measures (no token needed)',
+      description: 'Openbaarmaking: published measures only, newest imposition first, without notes, related records or personal data.',
+      public: true,
+      operation: PUBLIC_ACTIONS,
+      parameters: [
+        { name: 'providerId', in: 'query', description: 'Only measures about this provider.', schema: { type: 'string', maxLength: 64 } },
+        { name: 'from', in: 'query', description: 'Imposed on or after this day.', schema: { type: 'string', format: 'date' } },
+        { name: 'to', in: 'query', description: 'Imposed on or before this day.', schema: { type: 'string', format: 'date' } },
+        page,
+        after,
+      ],
+      variables: ({ query }) => ({ filter: { providerId: query.providerId, from: query.from, to: query.to }, first: query.first, after: query.after }),
+      answer: (data, input, self) => pageAnswer(data.publicEnforcementActions, input, self),
+      responses: {
+        200: { description: 'A page of published measures.', schema: (schema) => pageSchema(schema, PUBLIC_ACTIONS, 'publicEnforcementActions'), headers: ['Link'] },
+      },
+      errors: [400],
+    },
+  ];
+}
+
+/** A bulk item's error in the problem form, its fields named within the item. */
+function itemProblem(error: { code: string; field: string | null; message: string; problems: Array<{ field: string; message: string }> }, instance: string) {
+  const problems = error.problems.length > 0 ? error.problems : error.field ? [{ field: error.field, message: error.message }] : [];
+  return problemOf({ message: error.message, extensions: { code: error.code, field: error.field ?? undefined, problems } }, instance, BULK_ITEM);
+}
