@@ -78,6 +78,11 @@ export const ENTITY_KINDS: Readonly<Record<string, EntityKind>> = {
   },
 };
 
+/** The entity kind a representation's `__typename` names, if it is one of ours (own properties only: not `toString`). */
+export function entityKind(typename: unknown): EntityKind | undefined {
+  return typeof typename === 'string' && Object.hasOwn(ENTITY_KINDS, typename) ? ENTITY_KINDS[typename] : undefined;
+}
+
 /** The loader that resolves references of `kind` for this caller, or undefined when it may resolve none. */
 export function loaderFor(context: RequestContext, kind: EntityKind): DataLoader<string, object | undefined> | undefined {
   if (context.viewer && can(context.viewer, kind.action)) return kind.load(context);

@@ -5,7 +5,7 @@ import { BadUserInputError, InputProblems } from '../platform/errors.js';
 import { ListSize } from '../platform/graphql/cost-limit.js';
 import { AnyScalar, printSubgraphSdl } from '../platform/graphql/federation.js';
 import type { RequestContext } from '../request-context.js';
-import { ENTITY_KINDS, loaderFor } from './entities.js';
+import { ENTITY_KINDS, entityKind, loaderFor, type EntityKind } from './entities.js';
 
 /** At most this many representations per `_entities` call (a gateway batches far fewer). */
 export const MAX_REPRESENTATIONS = 1000;
@@ -58,7 +58,7 @@ export class FederationResolver {
     const resolved = new Map<string, Map<string, object | undefined>>();
     await Promise.all(
       [...byType.entries()].map(async ([typename, values]) => {
-        const kind = ENTITY_KINDS[typename]!;
+        const kind = entityKind(typename)!;
         const loader = loaderFor(context, kind);
         const wanted = [...new Set(values)];
         const found = loader ? await loader.loadMany(wanted.filter(kind.wellFormed).map((value) => normalise(kind.key, value))) : [];
@@ -91,7 +91,7 @@ function checkRepresentations(representations: readonly Representation[]): Array
   const keys = representations.map((representation, index) => {
     const field = `representations[${index}]`;
     const typename = typeof representation === 'object' && representation !== null ? representation.__typename : undefined;
-    const kind = typeof typename === 'string' ? ENTITY_KINDS[typename] : undefined;
+    const kind = entityKind(typename);
     if (!kind) {
       problems.add(field, `Not an entity of this subgraph (${Object.keys(ENTITY_KINDS).join(', ')}).`);
       return { typename: '', key: '' };
@@ -104,19 +104,29 @@ function checkRepresentations(representations: readonly Representation[]): Array
   return keys;
 }
 
-/** A read through `_entities` is audited like any other: what was shown, with its owners; what was not, as NOT_FOUND. */
+/**
+ * A read through `_entities` is audited like any other: what was shown, by its own id, with its owners; what was
+ * not, as NOT_FOUND — the keys that could be ids, and only a count of the others (a caller, even without a token,
+ * must not be able to write what it likes into the audit log).
+ */
 async function audit(context: RequestContext, typename: string, entities: Map<string, object | undefined>): Promise<void> {
-  const kind = ENTITY_KINDS[typename]!;
-  const shown = [...entities.entries()].filter((entry): entry is [string, object] => entry[1] !== undefined);
+  const kind = entityKind(typename)!;
+  const shown = [...new Map([...entities.values()].filter((entity): entity is object => entity !== undefined).map((entity) => [keyOf(kind, entity), entity])).entries()];
   const missing = [...entities.entries()].filter(([, entity]) => entity === undefined).map(([key]) => key);
+  const wellFormed = missing.filter(kind.wellFormed).map((key) => normalise(kind.key, key));
   const resources = await Promise.all(shown.map(async ([key, entity]) => ({ id: key, owners: await kind.owners(context, entity) })));
   if (resources.length > 0) context.audit.recordPublicRead({ operation: '_entities', resourceType: typename, resources });
   if (missing.length > 0) {
     context.audit.recordPublicRead({
       operation: '_entities',
       resourceType: typename,
-      resources: missing.map((key) => ({ id: key.slice(0, 64), owners: [] })),
+      resources: [...new Set(wellFormed)].map((key) => ({ id: key, owners: [] })),
       outcome: 'NOT_FOUND',
+      ...(missing.length > wellFormed.length ? { details: { malformedKeys: missing.length - wellFormed.length } } : {}),
     });
   }
+}
+
+function keyOf(kind: EntityKind, entity: object): string {
+  return String((entity as Record<string, unknown>)[kind.key]);
 }

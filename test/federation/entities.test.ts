@@ -88,8 +88,21 @@ describe('_entities', () => {
       return tally.count;
     };
     const few = await statements([many[0]!, many[20]!, many[40]!, many[60]!, many[99]!]);
+    const before = Number((await t.sql('select coalesce(max(id), 0) as max from audit_event'))[0]!.max);
     const all = await statements(many);
     expect(all).toBe(few);
+    // …and every read is audited: per type, the ids shown with their owners.
+    const audited = await t.sql<{ resource_type: string; outcome: string; count: number }>(
+      `select resource_type, outcome, cardinality(resource_ids) as count from audit_event where id > $1 and operation = '_entities' order by resource_type`,
+      [before],
+    );
+    expect(audited).toEqual([
+      { resource_type: 'EnforcementAction', outcome: 'SUCCESS', count: 20 },
+      { resource_type: 'Organisation', outcome: 'SUCCESS', count: 20 },
+      { resource_type: 'Provider', outcome: 'SUCCESS', count: 20 },
+      { resource_type: 'Signal', outcome: 'SUCCESS', count: 20 },
+      { resource_type: 'Visit', outcome: 'SUCCESS', count: 20 },
+    ]);
     // One read per entity type — providers, visits, municipalities, and signals and measures each in a short
     // transaction that names the caller for row security (begin, name, read, commit) — the signals' owners for the
     // audit (likewise), and the audit itself: 16, never one per representation.
@@ -144,6 +157,56 @@ describe('_entities', () => {
       null,
       { __typename: 'Organisation', code: 'OM', name: 'Openbaar Ministerie' },
     ]);
+  });
+
+  it('the same bounded statements for a caller who sees less (a municipality)', async () => {
+    const gm = await t.as('GM0363', [Role.PLANNER, Role.INTAKE, Role.ENFORCEMENT_OFFICER]);
+    const count = async (representations: typeof many) => {
+      const tally = { count: 0 };
+      await countStatements(tally, () => gm.ok(ENTITIES, { representations }));
+      return tally.count;
+    };
+    expect(await count(many)).toBe(await count([many[0]!, many[20]!, many[40]!, many[60]!, many[99]!]));
+  });
+
+  it('audits an entity once by its own id, however it was asked for; malformed keys only as a count', async () => {
+    const before = Number((await t.sql('select coalesce(max(id), 0) as max from audit_event'))[0]!.max);
+    const representations = [
+      { __typename: 'Provider', id: ids.amsterdam },
+      { __typename: 'Provider', id: ids.amsterdam!.toUpperCase() },
+      { __typename: 'Provider', id: 'x'.repeat(60) },
+      { __typename: 'Provider', id: ids.amsterdam },
+    ];
+    const { _entities } = await igj.ok(ENTITIES, { representations });
+    expect(_entities.map((entity: any) => entity?.id ?? null)).toEqual([ids.amsterdam, ids.amsterdam, null, ids.amsterdam]);
+    const rows = await t.sql<{ outcome: string; resource_ids: string[]; details: any }>(
+      `select outcome, resource_ids, details from audit_event where id > $1 and operation = '_entities' order by id`,
+      [before],
+    );
+    expect(rows).toEqual([
+      { outcome: 'SUCCESS', resource_ids: [ids.amsterdam], details: null },
+      { outcome: 'NOT_FOUND', resource_ids: [], details: { malformedKeys: 1 } },
+    ]);
+  });
+
+  it('a __typename that names a property of every object is no entity: BAD_USER_INPUT, never an internal error', async () => {
+    for (const client of [igj, t.anonymous()]) {
+      for (const typename of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+        const error = await client.fails(ENTITIES, { representations: [{ __typename: typename, id: 'x', undefined: 'x' }] });
+        expect(error.code, typename).toBe('BAD_USER_INPUT');
+        expect(error.field, typename).toBe('representations[0]');
+      }
+    }
+  });
+
+  it('sends no Apollo trace data to anyone who asks for it (inline tracing is off)', async () => {
+    const response = await t.app.http.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', 'apollo-federation-include-trace': 'ftv1', authorization: `Bearer ${igj.token}` },
+      payload: JSON.stringify({ query: ENTITIES, variables: { representations: [{ __typename: 'Provider', id: ids.amsterdam }] } }),
+    });
+    expect(response.json().extensions?.ftv1).toBeUndefined();
   });
 
   it('refuses representations that name no entity of ours, or lack their key, naming each', async () => {

@@ -40,6 +40,7 @@ describe('federation through a gateway', () => {
       { id: 'ZAAK-1', providerId: ids.amsterdam, visitId: ids.unannounced },
       { id: 'ZAAK-2', providerId: ids.utrecht },
       { id: 'ZAAK-3', providerId: ids.amsterdam },
+      { id: 'ZAAK-4', providerId: '00000000-0000-7000-8000-00000000dead' }, // a provider that does not exist
     ]);
     partnerUrl = await partner.start();
     const supergraph = composeSupergraph([
@@ -102,6 +103,13 @@ describe('federation through a gateway', () => {
     expect(byCase['ZAAK-1']).toEqual({ id: ids.amsterdam, name: 'Zorg Amsterdam' });
     expect(byCase['ZAAK-3']).toEqual({ id: ids.amsterdam, name: 'Zorg Amsterdam' });
     expect(byCase['ZAAK-2']).toBeNull(); // in Utrecht: outside Amsterdam's territory, as if it did not exist
+    expect(byCase['ZAAK-4']).toBeNull();
+    // The gateway reports a null entity with an error at its first non-null field: the same for the invisible
+    // provider (case 2) as for the one that does not exist (case 4).
+    const errorAt = (index: number) =>
+      (result.errors ?? []).filter((error: any) => error.path?.[1] === index).map((error: any) => ({ message: error.message, code: error.extensions?.code, path: error.path.slice(2) }));
+    expect(errorAt(1).length).toBeGreaterThan(0);
+    expect(errorAt(1)).toEqual(errorAt(3));
   });
 
   it('an unannounced visit read through the partner’s case shows only its week to who is not lead or participant', async () => {
@@ -132,7 +140,7 @@ describe('federation through a gateway', () => {
     const published = await viaGateway(`{ publicEnforcementActions { edges { node { id type provider { name openCases } } } } }`);
     expect(published.data.publicEnforcementActions.edges).toEqual([{ node: { id: ids.aanwijzing, type: 'AANWIJZING', provider: { name: 'Zorg Amsterdam', openCases: 2 } } }]);
     const cases = await viaGateway(`{ cases { id provider { name } } }`);
-    expect(cases.data.cases.map((entry: any) => entry.provider)).toEqual([null, null, null]);
+    expect(cases.data.cases.map((entry: any) => entry.provider)).toEqual([null, null, null, null]);
     expect((await viaGateway(`query($id: ID!) { provider(id: $id) { name } }`, undefined, { id: ids.amsterdam })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
