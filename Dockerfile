@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Production image: compiled JavaScript and production dependencies only, running as an unprivileged user.
-# Needs DATABASE_URL (the application role), TRUSTED_ISSUERS_FILE, PSEUDONYM_KEY_FILE and AUDIT_KEY_FILE (see
+# Needs DATABASE_URL (the application role), TRUSTED_ISSUERS_FILE, PSEUDONYM_KEY_FILE, AUDIT_KEY_FILE and EVENT_SOURCE (see
 # docs/configuration.md); it refuses to start without them. With DATABASE_OWNER_URL it applies migrations at
 # start-up; or run `node dist/src/cli/migrate.js` with DATABASE_OWNER_URL first to do it separately.
 

@@ -9,6 +9,7 @@ import { Migration20261201073956_belgian_regions as M5 } from './Migration202612
 import { Migration20261201074558_merge_audience as M6 } from './Migration20261201074558_merge_audience.js';
 import { Migration20261201080342_enforcement as M7 } from './Migration20261201080342_enforcement.js';
 import { Migration20261201090000_una_via as M8 } from './Migration20261201090000_una_via.js';
+import { Migration20261201090821_notifications as M9 } from './Migration20261201090821_notifications.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261201074558_merge_audience', class: M6 },
   { name: 'Migration20261201080342_enforcement', class: M7 },
   { name: 'Migration20261201090000_una_via', class: M8 },
+  { name: 'Migration20261201090821_notifications', class: M9 },
 ];

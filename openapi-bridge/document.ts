@@ -10,13 +10,25 @@ export const BRIDGE_PREFIX = '/api/v1';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: every problem at once in invalidParams.',
-  401: 'No token, or a token that was not accepted (the same answer whatever the reason).',
+  401: 'No token, or a token that was not accepted (the same answer whatever the reason; a bad token fails the public route too).',
   403: 'Your organisation or roles may not do this.',
   404: 'No such record — or one you may not see: the two answers are the same.',
   409: 'A conflict: the same externalId with other content, or a routing already decided.',
+  405: 'The path exists, but not for this method (see the Allow header).',
   413: 'The body is larger than this route accepts.',
   415: 'The body is not application/json.',
+  500: 'Something went wrong on our side; nothing you sent is the cause. Try again later.',
+  503: 'Temporarily unavailable (for instance the audit log cannot be written): nothing was done. Retry with backoff.',
 };
+
+/** Every route can answer these; one with a body also 400, 413 and 415. */
+const COMMON_ERRORS = [401, 500, 503];
+const BODY_ERRORS = [400, 413, 415];
+
+/** The error statuses a route can answer with: its own and the common ones, in order. */
+export function errorStatuses(route: BridgeRoute): number[] {
+  return [...new Set([...route.errors, ...COMMON_ERRORS, ...(route.body ? BODY_ERRORS : [])])].sort((a, b) => a - b);
+}
 
 const API_VERSION_HEADER = { description: 'The version of this API (semver).', schema: { type: 'string', example: API_VERSION } };
 const HEADERS: Record<'Location' | 'Link', JsonSchema> = {
@@ -36,10 +48,10 @@ export function openApiDocument(schema: GraphQLSchema, routes: readonly BridgeRo
       responses[status] = {
         description: response.description,
         headers: { 'API-Version': { $ref: '#/components/headers/API-Version' }, ...Object.fromEntries((response.headers ?? []).map((name) => [name, HEADERS[name]])) },
-        content: { 'application/json': { schema: response.schema(schema) } },
+        content: { [response.contentType ?? 'application/json']: { schema: response.schema(schema) } },
       };
     }
-    for (const status of route.errors) {
+    for (const status of errorStatuses(route)) {
       responses[String(status)] = {
         description: ERROR_DESCRIPTIONS[status],
         headers: { 'API-Version': { $ref: '#/components/headers/API-Version' } },

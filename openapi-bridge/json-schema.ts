@@ -24,13 +24,16 @@ import {
  */
 export type JsonSchema = Record<string, unknown>;
 
+/** A moment as GraphQL's DateTime takes it: RFC 3339 with a time zone, no leap second, a T between date and time. */
+export const DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$';
+
 const SCALARS: Record<string, JsonSchema> = {
   ID: { type: 'string' },
   String: { type: 'string' },
-  Int: { type: 'integer' },
+  Int: { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
   Float: { type: 'number' },
   Boolean: { type: 'boolean' },
-  DateTime: { type: 'string', format: 'date-time' },
+  DateTime: { type: 'string', format: 'date-time', pattern: DATE_TIME_PATTERN },
   LocalDate: { type: 'string', format: 'date' },
 };
 

@@ -21,6 +21,8 @@ export interface Problem {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/** At most this many invalid params in one answer. */
+export const MAX_INVALID_PARAMS = 50;
 
 const STATUS: Record<string, { status: number; title: string }> = {
   BAD_USER_INPUT: { status: 400, title: 'Bad Request' },
@@ -28,6 +30,7 @@ const STATUS: Record<string, { status: number; title: string }> = {
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
   NOT_FOUND: { status: 404, title: 'Not Found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed' },
   CONFLICT: { status: 409, title: 'Conflict' },
   SAMENLOOP_CONFLICT: { status: 409, title: 'Conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large' },
@@ -62,13 +65,18 @@ export function problemOf(error: GraphQLFormattedError, instance: string, inputP
   if (code === 'UNAUTHENTICATED') return problem(code, UNAUTHENTICATED_DETAIL, instance);
   if (code === 'NOT_FOUND') return problem(code, `No ${String(error.extensions?.resourceType ?? 'record')} with this id was found.`, instance);
   const listed = (error.extensions?.problems as InvalidParam[] | undefined) ?? undefined;
+  // GraphQL's own refusal of a variable ('Variable "$input" got invalid value … at "input.occurredAt"; …') names its field.
+  const coercion = /^Variable "\$\w+" got invalid value .*? at "([^"]+)"; (.*)$/s.exec(error.message);
+  if (code === 'BAD_USER_INPUT' && !listed && coercion) {
+    return problem(code, 'The request is not valid: see invalidParams.', instance, [{ name: coercion[1]!.replace(inputPrefix, '') || 'body', reason: coercion[2]!.slice(0, 300) }]);
+  }
   const field = typeof error.extensions?.field === 'string' ? error.extensions.field : undefined;
   const invalid =
     code === 'BAD_USER_INPUT'
       ? (listed ?? (field ? [{ field, message: error.message }] : [])).map((entry: { field?: string; message?: string; name?: string; reason?: string }) => ({
           name: (entry.field ?? entry.name ?? '').replace(inputPrefix, '') || 'body',
           reason: entry.message ?? entry.reason ?? error.message,
-        }))
+        })).slice(0, MAX_INVALID_PARAMS)
       : undefined;
   const detail = STATUS[code] ? error.message : 'The request could not be completed.';
   return problem(code, detail, instance, invalid);

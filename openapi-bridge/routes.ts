@@ -1,5 +1,6 @@
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { requestSchema, selectionSchema, type JsonSchema } from './json-schema.js';
+import { DATE_TIME_PATTERN, requestSchema, selectionSchema, type JsonSchema } from './json-schema.js';
+import { cloudEvent, CLOUDEVENT_BATCH_CONTENT_TYPE, type EventRow } from '../src/notifications/index.js';
 import { problemOf } from './problem.js';
 
 /** How GraphQL names the fields of a bulk body's items in errors: `input[3].summary`. */
@@ -34,6 +35,8 @@ export interface Response {
   description: string;
   schema: (schema: GraphQLSchema) => JsonSchema;
   headers?: ReadonlyArray<'Location' | 'Link'>;
+  /** When not application/json. */
+  contentType?: string;
 }
 
 /**
@@ -61,7 +64,10 @@ export interface BridgeRoute {
   /** Turns the operation's data into the answer; `self` is the request path, for Location and next links. */
   answer(data: OperationData, input: RouteInput, self: string): RouteAnswer;
   responses: Record<number, Response>;
-  /** The error statuses the route can answer with (each a problem+json). */
+  /**
+   * The error statuses particular to the route (each a problem+json). Every route can also answer 401, 500 and
+   * 503, and one with a body 400, 413 and 415: the document adds those.
+   */
   errors: readonly number[];
   /** How GraphQL names the request body's fields in errors (`input.` or `input[n].`), to name them as sent. */
   inputPrefix?: RegExp;
@@ -156,12 +162,40 @@ const PUBLIC_ACTIONS = parse(`query PublicEnforcementActions($filter: Enforcemen
   publicEnforcementActions(filter: $filter, first: $first, after: $after) { edges { node { ${ACTION_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`);
 
-/** Set by the bridge: the problem schema, shared by every error answer and the bulk results. */
+/** Set by the bridge: the problem schema, shared by every error answer and the bulk results; the events' source. */
 export interface RouteTableOptions {
   problem: JsonSchema;
+  eventSource: string;
 }
 
-export function bridgeRoutes({ problem }: RouteTableOptions): BridgeRoute[] {
+const EVENTS = parse(`query Events($filter: EventFilter, $first: Int, $after: String) {
+  events(filter: $filter, first: $first, after: $after) { edges { cursor node { id type occurredAt resourceType resourceId organisation { code } } } pageInfo { endCursor } }
+}`);
+
+const CLOUD_EVENT_SCHEMA: JsonSchema = {
+  type: 'object',
+  description: 'A CloudEvent 1.0 (structured mode, NL GOV profile): a reference, never content. Read the resource through the API.',
+  properties: {
+    specversion: { type: 'string', enum: ['1.0'] },
+    id: { type: 'string', description: 'The event id; the same as webhook-id. Dedupe on source + id.' },
+    source: { type: 'string', description: 'urn:nld:oin:<OIN>:systeem:samenloop' },
+    type: { type: 'string', description: 'nl.samenloop.<event type in lower case with hyphens>, e.g. nl.samenloop.signal-routed' },
+    time: { type: 'string', format: 'date-time' },
+    subject: { type: 'string', description: 'The id of the resource.' },
+    datacontenttype: { type: 'string', enum: ['application/json'] },
+    dataref: { type: 'string', description: 'Where the resource is read over this bridge, when it can be.' },
+    data: {
+      type: 'object',
+      properties: { resourceType: { type: 'string' }, resourceId: { type: 'string' }, organisation: { type: 'string' } },
+      required: ['resourceType', 'resourceId', 'organisation'],
+      additionalProperties: false,
+    },
+  },
+  required: ['specversion', 'id', 'source', 'type', 'time', 'subject', 'datacontenttype', 'data'],
+  additionalProperties: false,
+};
+
+export function bridgeRoutes({ problem, eventSource }: RouteTableOptions): BridgeRoute[] {
   return [
     {
       operationId: 'submitSignal',
@@ -269,8 +303,8 @@ export function bridgeRoutes({ problem }: RouteTableOptions): BridgeRoute[] {
       operation: VISITS,
       parameters: [
         { name: 'providerId', in: 'query', description: 'Only visits to this provider.', schema: { type: 'string', maxLength: 64 } },
-        { name: 'from', in: 'query', description: 'Only visits ending after this moment (ISO 8601).', schema: { type: 'string', format: 'date-time' } },
-        { name: 'to', in: 'query', description: 'Only visits starting before this moment (ISO 8601).', schema: { type: 'string', format: 'date-time' } },
+        { name: 'from', in: 'query', description: 'Only visits ending after this moment (ISO 8601).', schema: { type: 'string', format: 'date-time', pattern: DATE_TIME_PATTERN } },
+        { name: 'to', in: 'query', description: 'Only visits starting before this moment (ISO 8601).', schema: { type: 'string', format: 'date-time', pattern: DATE_TIME_PATTERN } },
         page,
         after,
       ],
@@ -303,6 +337,38 @@ export function bridgeRoutes({ problem }: RouteTableOptions): BridgeRoute[] {
         },
       },
       errors: [400, 401, 403, 415],
+    },
+    {
+      operationId: 'listEvents',
+      method: 'GET',
+      path: '/events',
+      summary: "Your organisation's events, oldest first (the feed)",
+      description:
+        'CloudEvents (application/cloudevents-batch+json). The Link header always points past the last event you received: it is your bookmark. A system that was down pages on from there and misses nothing.',
+      operation: EVENTS,
+      parameters: [page, after],
+      variables: ({ query }) => ({ first: query.first, after: query.after }),
+      answer: (data, input, self) => {
+        const edges = data.events.edges as Array<{ cursor: string; node: OperationData }>;
+        const bookmark = data.events.pageInfo.endCursor ?? input.query.after;
+        const events = edges.map(({ node }) =>
+          cloudEvent({ ...node, organisation: node.organisation.code } as EventRow, eventSource),
+        );
+        return {
+          status: 200,
+          body: events,
+          headers: { 'content-type': CLOUDEVENT_BATCH_CONTENT_TYPE, ...(bookmark ? { Link: `<${nextLink(self, input.query, String(bookmark))}>; rel="next"` } : {}) },
+        };
+      },
+      responses: {
+        200: {
+          description: 'A page of events; the Link header continues after the last one.',
+          schema: () => ({ type: 'array', items: CLOUD_EVENT_SCHEMA }),
+          headers: ['Link'],
+          contentType: CLOUDEVENT_BATCH_CONTENT_TYPE,
+        },
+      },
+      errors: [400, 401, 403],
     },
     {
       operationId: 'listPublicEnforcementActions',

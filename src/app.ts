@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { registerBridge } from '../openapi-bridge/bridge.js';
+import { bridgeFrameworkError, registerBridge } from '../openapi-bridge/bridge.js';
 import { accessGatePlugin } from './access/access-plugin.js';
 import { Authenticator, type Clock } from './access/authenticate.js';
 import type { TrustedIssuer } from './access/issuers.js';
@@ -21,7 +21,9 @@ import { createHttpServer, type Readiness } from './platform/http/server.js';
 import type { Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
 import { TokenRejectedError } from './platform/errors.js';
+import { DeliveryWorker, SecretBox, systemResolver } from './notifications/index.js';
 import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
+import { announceOverdueRoutings } from './signals/index.js';
 import { buildGraphQLSchema } from './schema.js';
 
 export interface AppOptions {
@@ -35,12 +37,16 @@ export interface AppOptions {
   /** Key that signs the audit checkpoints (AUDIT_KEY_FILE). */
   auditKey: Buffer;
   clock?: Clock;
+  /** How webhook hosts are resolved (tests give their own; by default the system's resolver). */
+  resolveHost?: (host: string) => Promise<string[]>;
   /** Development only: ready-made tokens offered on the GraphiQL page. */
   demoPersonas?: () => Promise<DemoPersona[]>;
 }
 
 /** How often the chain heads are signed and written outside the database (see audit/checkpoint.ts). */
 export const AUDIT_CHECKPOINT_INTERVAL_MS = 60_000;
+/** How often routings that passed their due date undecided are looked for (ROUTING_OVERDUE). */
+export const OVERDUE_SWEEP_INTERVAL_MS = 60_000;
 
 export interface App {
   http: FastifyInstance;
@@ -50,6 +56,10 @@ export interface App {
   auditCheckpoint: AuditCheckpointer;
   /** What the domain services are configured with (also for work the service does itself, such as demo data). */
   settings: DomainSettings;
+  /** Delivers webhooks (every WEBHOOK_POLL_MS; tests may also run a round by hand). */
+  deliveries: DeliveryWorker;
+  /** Announces the routings that passed their due date undecided (every minute; tests may run it by hand). */
+  announceOverdue(): Promise<number>;
   /** Stops accepting requests, lets in-flight ones finish, writes pending audit events, closes the pool. */
   close(): Promise<void>;
 }
@@ -105,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     metrics,
     production: config.environment === 'production',
     readiness: () => readiness(orm),
+    frameworkError: bridgeFrameworkError,
   });
   if (withGraphiql) {
     registerGraphiqlAssets(http);
@@ -116,7 +127,34 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pseudonymKey: options.pseudonymKey,
     // A subkey of the audit key: cursors stay valid across restarts and across instances of one installation.
     cursors: new Cursors(Buffer.from(hkdfSync('sha256', options.auditKey, 'samenloop', 'pagination cursors', 32))),
+    webhookSecrets: new SecretBox(options.auditKey),
+    webhookTargets: { production: config.environment === 'production', allowedHosts: config.webhookAllowedHosts, resolve: options.resolveHost ?? systemResolver },
+    eventSource: config.eventSource,
   };
+  const deliveries = new DeliveryWorker({
+    forkEm: () => orm.em.fork(),
+    clock,
+    secrets: settings.webhookSecrets,
+    targets: settings.webhookTargets,
+    eventSource: settings.eventSource,
+    logger,
+    pollMs: config.webhookPollMs,
+    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+  });
+  metrics.watchDeliveryQueue(async () => {
+    const [row] = await sql<{ depth: number; oldest: number | null }>(
+      orm.em.fork(),
+      `select count(*)::int as depth, extract(epoch from (? - min(e.occurred_at)))::float8 as oldest
+       from webhook_delivery d join event e on e.seq = d.event_seq where d.status in ('PENDING', 'FAILED')`,
+      [clock()],
+    );
+    return { depth: row?.depth ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
+  });
+  const announceOverdue = () => announceOverdueRoutings(orm.em.fork(), clock());
+  const overdueSweep = setInterval(() => {
+    announceOverdue().catch((error: unknown) => logger.error({ err: error }, 'overdue routings could not be announced'));
+  }, OVERDUE_SWEEP_INTERVAL_MS);
+  overdueSweep.unref();
   /** What one request works with — the same for a GraphQL request and for a REST bridge request. */
   const requestContext = async (request: FastifyRequest): Promise<RequestContext> => {
     let viewer: RequestContext['viewer'];
@@ -145,7 +183,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return context;
   };
   http.route({ method: ['GET', 'POST'], url: '/graphql', handler: fastifyApolloHandler(apollo, { context: requestContext }) });
-  await registerBridge(http, { apollo, schema, context: requestContext, docs: config.apiDocs, logger });
+  await registerBridge(http, { apollo, schema, context: requestContext, docs: config.apiDocs, logger, eventSource: config.eventSource });
+
+  if (config.webhookPollMs > 0) deliveries.start();
 
   let closed = false;
   return {
@@ -154,10 +194,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     metrics,
     auditCheckpoint: checkpointer,
     settings,
+    deliveries,
+    announceOverdue,
     async close() {
       if (closed) return;
       closed = true;
       await http.close();
+      clearInterval(overdueSweep);
+      await deliveries.stop();
       await apollo.stop();
       await auditWriter.close();
       clearInterval(checkpointing);

@@ -10,10 +10,10 @@ import {
   SupervisoryLoadEnforcementResolver,
 } from './enforcement/index.js';
 import { FederationResolver } from './federation/index.js';
+import { EventEntity, NotificationResolver, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryResolver, WebhookSubscriptionEntity } from './notifications/index.js';
 import { OrganisationEntity, OrganisationResolver, ViewerResolver } from './organisations/index.js';
 import { LocationEntity, ProviderEntity, ProviderResolver } from './providers/index.js';
 import {
-  OutboxEventEntity,
   RoutingDecisionEntity,
   RoutingDecisionResolver,
   SignalEntity,
@@ -52,11 +52,14 @@ export const ENTITIES = [
   SignalProviderEntity,
   SignalRoutingEntity,
   RoutingDecisionEntity,
-  OutboxEventEntity,
   EnforcementActionEntity,
   EnforcementActionSignalEntity,
   EnforcementActionVisitEntity,
   EnforcementActionStatusEntity,
+  EventEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ];
 
 export const RESOLVERS = [
@@ -77,5 +80,7 @@ export const RESOLVERS = [
   ProviderEnforcementResolver,
   SupervisoryLoadEnforcementResolver,
   AuditResolver,
+  NotificationResolver,
+  WebhookDeliveryResolver,
   FederationResolver,
 ] as const;

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
 import { sql } from './platform/database/sql.js';
+import type { SecretBox, TargetPolicy } from './notifications/index.js';
 import type { Cursors } from './platform/graphql/connection.js';
 import type { Logger } from './platform/logging.js';
 import { ConflictError, UnauthenticatedError } from './platform/errors.js';
@@ -17,6 +18,12 @@ export interface DomainSettings {
   pseudonymKey: Buffer;
   /** Makes and checks the connections' cursors (only the server's own are accepted). */
   cursors: Cursors;
+  /** Seals the webhook signing secrets (a key outside the database). */
+  webhookSecrets: SecretBox;
+  /** Where webhooks may go (notifications/webhook-target.ts). */
+  webhookTargets: TargetPolicy;
+  /** The `source` of the CloudEvents this installation sends (EVENT_SOURCE). */
+  eventSource: string;
 }
 
 /**

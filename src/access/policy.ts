@@ -86,6 +86,17 @@ export const ACTIONS = {
     roles: [Role.ENFORCEMENT_OFFICER],
     kinds: SUPERVISORS,
   },
+  'event.read': {
+    description: "read the organisation's event feed (references to what it should act on)",
+    roles: [Role.PLANNER, Role.COORDINATOR, Role.INSPECTOR, Role.INTAKE, Role.INTEGRATION, Role.ENFORCEMENT_OFFICER],
+    kinds: ALL_KINDS,
+    rolesByKind: { [OrganisationKind.PROSECUTION]: [Role.PROSECUTOR, Role.INTEGRATION] },
+  },
+  'webhook.manage': {
+    description: "subscribe the organisation's systems to its events, and follow and repeat their deliveries",
+    roles: [Role.INTEGRATION, Role.COORDINATOR],
+    kinds: ALL_KINDS,
+  },
   'audit.read': { description: "read who accessed the organisation's data", roles: [Role.AUDITOR], kinds: ALL_KINDS },
 } as const satisfies Record<string, ActionRule>;
 

@@ -5,7 +5,8 @@ import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
 import { BadUserInputError, ForbiddenError, InputProblems } from '../platform/errors.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { EnforcementStatus } from './enforcement.enums.js';
-import { announce } from './enforcement-recording.service.js';
+import { EventType } from '../notifications/index.js';
+import { announceMeasure } from './enforcement-events.js';
 import { ENFORCEMENT_TYPES } from './enforcement-types.js';
 import { requireVisibleAction } from './enforcement-read.service.js';
 import { enforcementStatusSql } from './enforcement.queries.js';
@@ -35,7 +36,7 @@ export async function publishEnforcementAction(context: RequestContext, input: {
     if (locked.publishedAt) throw new BadUserInputError(field, `This measure was already published (${locked.publishedAt.slice(0, 10)}).`);
     if (locked.status === EnforcementStatus.WITHDRAWN) throw new BadUserInputError(field, 'A withdrawn measure is not published.');
     await run(em, sqlf`update enforcement_action set published_at = ${context.now()}, published_by_sub = ${viewer.sub} where id = ${action.id}`);
-    await announce(em, action.id, viewer.organisation, ['enforcement.published'], context.now());
+    await announceMeasure(em, { id: action.id, providerId: action.provider.id, organisation: viewer.organisation }, [EventType.ENFORCEMENT_PUBLISHED], context.now());
     context.audit.record({
       operation: 'publishEnforcementAction',
       resourceType: 'EnforcementAction',
@@ -74,7 +75,7 @@ export async function updateEnforcementActionStatus(
       sqlf`insert into enforcement_action_status (enforcement_action_id, status, note, changed_by_organisation, changed_by_sub, changed_at)
         values (${action.id}, ${input.status}, ${note}, ${viewer.organisation}, ${viewer.sub}, ${context.now()})`,
     );
-    await announce(em, action.id, viewer.organisation, ['enforcement.status_changed'], context.now());
+    await announceMeasure(em, { id: action.id, providerId: action.provider.id, organisation: viewer.organisation }, [EventType.ENFORCEMENT_STATUS_CHANGED], context.now());
     context.audit.record({
       operation: 'updateEnforcementActionStatus',
       resourceType: 'EnforcementAction',

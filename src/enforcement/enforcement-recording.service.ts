@@ -13,7 +13,9 @@ import { asOrganisation, inTransaction, requireViewer, type RequestContext } fro
 import { lockRoutings, prosecutionStateOf, reportToProsecution, RoutingStatus, type ProsecutionState } from '../signals/index.js';
 import { EnforcementStatus, type EnforcementType } from './enforcement.enums.js';
 import { SamenloopConflictError, type UnreleasedReason } from './enforcement.errors.js';
+import { announceMeasure } from './enforcement-events.js';
 import { ENFORCEMENT_TYPES } from './enforcement-types.js';
+import { EventType } from '../notifications/index.js';
 import { validateRecord, type ActionDraft, type RecordFields } from './enforcement.validation.js';
 
 /**
@@ -52,7 +54,12 @@ export async function recordEnforcementAction(context: RequestContext, input: Re
       sqlf`insert into enforcement_action_status (enforcement_action_id, status, note, changed_by_organisation, changed_by_sub, changed_at)
         values (${id}, ${EnforcementStatus.ACTIVE}, null, ${viewer.organisation}, ${viewer.sub}, ${now})`,
     );
-    await announce(em, id, viewer.organisation, rule.publishedOnRecording ? ['enforcement.recorded', 'enforcement.published'] : ['enforcement.recorded'], now);
+    await announceMeasure(
+      em,
+      { id, providerId: draft.providerId, organisation: viewer.organisation },
+      rule.publishedOnRecording ? [EventType.ENFORCEMENT_RECORDED, EventType.ENFORCEMENT_PUBLISHED] : [EventType.ENFORCEMENT_RECORDED],
+      now,
+    );
     // A criminal report sends other organisations' signals to the OM: a write on their data, audited to them.
     if (report) context.audit.record({ operation: 'recordEnforcementAction', resourceType: 'Signal', resources: report.owners, details: { reportedToOm: report.createdRoutingIds } });
     context.audit.record({
@@ -142,13 +149,4 @@ async function linkRelated(em: EntityManager, id: string, signalIds: readonly st
   if (visitIds.length > 0) {
     await run(em, sqlf`insert into enforcement_action_visit (enforcement_action_id, visit_id) select ${id}, unnest(${visitIds}::uuid[])`);
   }
-}
-
-/** For the notifications: a reference to the measure, never its content. */
-export async function announce(em: EntityManager, id: string, organisation: string, topics: readonly string[], now: Date): Promise<void> {
-  await run(
-    em,
-    sqlf`insert into outbox_event (topic, payload, created_at)
-      select topic, jsonb_build_object('enforcementActionId', ${id}::text, 'organisation', ${organisation}::text), ${now} from unnest(${topics}::text[]) as topic`,
-  );
 }

@@ -35,6 +35,12 @@ export interface Config {
   shutdownGraceMs: number;
   /** Serve the REST bridge's interactive documentation at /api/v1/docs (API_DOCS; off in production by default). */
   apiDocs: boolean;
+  /** The `source` of the CloudEvents sent: urn:nld:oin:<OIN>:systeem:<name> in production. */
+  eventSource: string;
+  /** Hosts webhooks may target even when they resolve to private addresses (production). */
+  webhookAllowedHosts: ReadonlySet<string>;
+  /** How often the delivery worker looks for due deliveries, in ms; 0: it does not run on its own. */
+  webhookPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +119,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
 
   const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const eventSource = value('EVENT_SOURCE') ?? (production ? undefined : 'urn:nld:samenloop:development');
+  if (eventSource === undefined) {
+    problems.push('EVENT_SOURCE is required in production: the system\'s identity in events, urn:nld:oin:<OIN>:systeem:samenloop.');
+  } else if (production && !/^urn:nld:oin:\d{20}:systeem:[a-z0-9-]+$/.test(eventSource)) {
+    problems.push(`EVENT_SOURCE must look like urn:nld:oin:<20-digit OIN>:systeem:<name> in production (got "${eventSource}").`);
+  }
+  const webhookAllowedHosts = new Set(
+    (value('WEBHOOK_ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const webhookPollMs = parseInteger('WEBHOOK_POLL_MS', value('WEBHOOK_POLL_MS'), 500, 0, 60_000, problems);
   const apiDocsRaw = value('API_DOCS');
   if (apiDocsRaw !== undefined && !['on', 'off'].includes(apiDocsRaw)) problems.push(`API_DOCS must be on or off (got "${apiDocsRaw}").`);
 
@@ -137,6 +156,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databasePoolSize,
     shutdownGraceMs,
     apiDocs: apiDocsRaw === undefined ? !production : apiDocsRaw === 'on',
+    eventSource: eventSource!,
+    webhookAllowedHosts,
+    webhookPollMs,
   };
 }
 

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one server instance (its own registry, so tests can run several side by side). */
 export class Metrics {
@@ -6,6 +6,7 @@ export class Metrics {
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
   readonly graphqlOperations: Counter<'operation' | 'type' | 'outcome'>;
   readonly sqlStatements: Counter;
+  readonly webhookDeliveries: Counter<'outcome'>;
 
   constructor() {
     this.registry.setDefaultLabels({ service: 'samenloop' });
@@ -27,6 +28,34 @@ export class Metrics {
       name: 'samenloop_sql_statements_total',
       help: 'SQL statements sent to PostgreSQL.',
       registers: [this.registry],
+    });
+    this.webhookDeliveries = new Counter({
+      name: 'samenloop_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by what they ended in (DELIVERED, FAILED: retried later, DEAD).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+  }
+
+  /** The delivery queue, read from the database when /metrics is scraped. */
+  watchDeliveryQueue(read: () => Promise<{ depth: number; oldestSeconds: number }>): void {
+    let last: Promise<{ depth: number; oldestSeconds: number }> | undefined;
+    const current = () => (last ??= read().finally(() => setTimeout(() => (last = undefined), 0)));
+    new Gauge({
+      name: 'samenloop_webhook_queue_depth',
+      help: 'Deliveries waiting for an attempt (PENDING or FAILED).',
+      registers: [this.registry],
+      async collect() {
+        this.set((await current()).depth);
+      },
+    });
+    new Gauge({
+      name: 'samenloop_webhook_oldest_undelivered_seconds',
+      help: 'Age of the oldest event still waiting to be delivered (0 when none).',
+      registers: [this.registry],
+      async collect() {
+        this.set((await current()).oldestSeconds);
+      },
     });
   }
 }

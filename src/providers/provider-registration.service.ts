@@ -6,6 +6,7 @@ import { ensureOrganisationRow, OrganisationEntity } from '../organisations/inde
 import { sql, sqlOne } from '../platform/database/sql.js';
 import { BadUserInputError, InputProblems } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
+import { EventResourceType, EventType, publishEvents } from '../notifications/index.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { LocationEntity } from './location.entity.js';
 import { ProviderEntity } from './provider.entity.js';
@@ -89,7 +90,7 @@ export async function registerProvider(context: RequestContext, input: RegisterP
         ...(agbCodeKept ? { agbCodeKept: true } : {}),
       },
     });
-    if (addedLocations.length > 0 && others.length > 0) await announceLocationsAdded(em, row.id, viewer, addedLocations, others, context.now());
+    if (addedLocations.length > 0 && others.length > 0) await announceLocationsAdded(em, row.id, others, context.now());
     return { provider: toProvider(row), created: !existing, addedLocations };
   });
 }
@@ -160,17 +161,11 @@ async function refuseTakenVestigingsnummers(
   problems.throwIfAny();
 }
 
-/** For the notifications (PROVIDER_LOCATION_ADDED): who added what, to whom it is announced — never the content. */
-async function announceLocationsAdded(
-  em: EntityManager,
-  providerId: string,
-  viewer: Viewer,
-  locations: readonly Location[],
-  recipients: readonly string[],
-  now: Date,
-): Promise<void> {
-  await sql(em, `insert into outbox_event (topic, payload, created_at) values ('provider.location_added', ?::jsonb, ?)`, [
-    JSON.stringify({ providerId, organisation: viewer.organisation, locationIds: locations.map((location) => location.id), recipients }),
+/** PROVIDER_LOCATION_ADDED: the earlier registrants are told that another organisation added a location. */
+async function announceLocationsAdded(em: EntityManager, providerId: string, recipients: readonly string[], now: Date): Promise<void> {
+  await publishEvents(
+    em,
+    recipients.map((organisation) => ({ type: EventType.PROVIDER_LOCATION_ADDED, organisation, resourceType: EventResourceType.Provider, resourceId: providerId })),
     now,
-  ]);
+  );
 }

@@ -3,6 +3,7 @@ import { signalVisibleSql } from '../access/signal-scope.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { ConflictError, ForbiddenError, InputProblems, NotFoundError } from '../platform/errors.js';
 import { parseUuid, uuidv7 } from '../platform/ids.js';
+import { EventResourceType, EventType, publishEvents } from '../notifications/index.js';
 import { asOrganisation, inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { lockRoutings } from './prosecution.js';
 import { RoutingOutcome } from './signal.enums.js';
@@ -50,10 +51,17 @@ export async function decideRouting(
         on conflict (routing_id) do nothing returning id`,
     );
     if (decided.length === 0) throw new ConflictError('This routing was already decided; a decision is never changed.', { routingId: routing.id });
-    await run(
+    // The submitter and the other recipients learn of the decision (una via and joint tracks depend on it).
+    const told = await run<{ code: string }>(
       em,
-      sqlf`insert into outbox_event (topic, payload, created_at)
-        values ('routing.decided', ${JSON.stringify({ routingId: routing.id, signalId: routing.signalId, recipient: routing.recipient, outcome: input.outcome })}::jsonb, ${context.now()})`,
+      sqlf`select ${routing.source}::text as code union select recipient from signal_routing where signal_id = ${routing.signalId}::uuid`,
+    );
+    await publishEvents(
+      em,
+      told
+        .filter((row) => row.code !== viewer.organisation)
+        .map((row) => ({ type: EventType.ROUTING_DECIDED, organisation: row.code, resourceType: EventResourceType.Signal, resourceId: routing.signalId })),
+      context.now(),
     );
     context.audit.record({
       operation: 'decideRouting',

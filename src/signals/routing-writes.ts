@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { run, sqlf } from '../platform/database/sql.js';
 import { uuidv7 } from '../platform/ids.js';
 import { addCalendarDays } from '../platform/time.js';
+import { EventResourceType, EventType, publishEvents } from '../notifications/index.js';
 
 export interface NewRouting {
   signalId: string;
@@ -12,8 +13,8 @@ export interface NewRouting {
 }
 
 /**
- * Writes routings, and for each the outbox event that announces it (`signal.routed`), in two statements however
- * many there are. The due moment is `dueDays` calendar days after `now`, Dutch time. Returns the new ids.
+ * Writes routings, and for each the SIGNAL_ROUTED event that tells its recipient, in two statements however many
+ * there are. The due moment is `dueDays` calendar days after `now`, Dutch time. Returns the new ids.
  */
 export async function insertRoutings(em: EntityManager, routings: readonly NewRouting[], now: Date): Promise<string[]> {
   if (routings.length === 0) return [];
@@ -32,12 +33,10 @@ export async function insertRoutings(em: EntityManager, routings: readonly NewRo
       select r.id, r.signal_id, r.recipient, r.rule_id, r.protocol_version, ${now}, r.due_at
       from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, signal_id uuid, recipient text, rule_id text, protocol_version text, due_at timestamptz)`,
   );
-  await run(
+  await publishEvents(
     em,
-    sqlf`insert into outbox_event (topic, payload, created_at)
-      select 'signal.routed', jsonb_build_object('routingId', r.id, 'signalId', r.signal_id, 'recipient', r.recipient,
-        'ruleId', r.rule_id, 'protocolVersion', r.protocol_version, 'dueAt', r.due_at), ${now}
-      from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, signal_id uuid, recipient text, rule_id text, protocol_version text, due_at text)`,
+    routings.map((routing) => ({ type: EventType.SIGNAL_ROUTED, organisation: routing.recipient, resourceType: EventResourceType.Signal, resourceId: routing.signalId })),
+    now,
   );
   return rows.map((row) => row.id);
 }

@@ -64,6 +64,7 @@ export class SignalProviderEntity {
 @Entity({ tableName: 'signal_routing' })
 @Unique({ name: 'signal_routing_recipient', properties: ['signal', 'recipient'] })
 @Index({ name: 'signal_routing_recipient_due_index', properties: ['recipient', 'dueAt'] })
+@Index({ name: 'signal_routing_unannounced_due_index', expression: 'create index signal_routing_unannounced_due_index on signal_routing (due_at) where overdue_announced_at is null' })
 export class SignalRoutingEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -85,6 +86,10 @@ export class SignalRoutingEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   dueAt!: Date;
+
+  /** When ROUTING_OVERDUE was announced (once; signals/overdue.ts). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  overdueAnnouncedAt?: Date | null;
 }
 
 /** The recipient's decision on a routing: appended once, never edited (the database refuses changes). */
@@ -110,24 +115,4 @@ export class RoutingDecisionEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   decidedAt!: Date;
-}
-
-/** Events for other systems, written in the same transaction as the change; drained by later notification work. */
-@Entity({ tableName: 'outbox_event' })
-@Index({ name: 'outbox_event_unpublished_index', expression: 'create index outbox_event_unpublished_index on outbox_event (id) where published_at is null' })
-export class OutboxEventEntity {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
-  id!: string;
-
-  @Property({ type: 'text' })
-  topic!: string;
-
-  @Property({ type: 'json' })
-  payload!: Record<string, unknown>;
-
-  @Property({ type: 'datetime', columnType: 'timestamptz' })
-  createdAt!: Date;
-
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
-  publishedAt?: Date | null;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAction } from '../access/policy.js';
+import { EventResourceType, EventType, publishEvents } from '../notifications/index.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { BadUserInputError, ForbiddenError, InputProblems } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
@@ -77,6 +78,7 @@ export async function coordinateVisits(
           returning id`,
       );
       proposalIds.push(row!.id);
+      await publishEvents(em, [{ type: EventType.COORDINATION_PROPOSED, organisation: visit.leadCode, resourceType: EventResourceType.CoordinationProposal, resourceId: row!.id }], context.now());
       await addHistory(context, em, [{ visitId: lead.id, action: VisitAction.MERGE_PROPOSED, relatedVisitId: visit.id, reason: note }]);
     }
     if (own.length > 0) {
@@ -131,6 +133,7 @@ export async function respondToCoordination(
       sqlf`update coordination_proposal set status = ${status}, responded_at = ${context.now()}, responded_by_sub = ${viewer.sub},
         response_note = ${note} where id = ${proposal.id}`,
     );
+    await publishEvents(em, [{ type: EventType.COORDINATION_ANSWERED, organisation: proposal.fromCode, resourceType: EventResourceType.CoordinationProposal, resourceId: proposal.id }], context.now());
     context.audit.record({
       operation: 'respondToCoordination',
       resourceType: 'CoordinationProposal',

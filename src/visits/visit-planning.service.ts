@@ -12,6 +12,7 @@ import { VisitAction, VisitStatus } from './visit.enums.js';
 import { checkText, checkWindow, validatePlan, type PlanDraft, type PlanFields } from './visit.validation.js';
 import {
   addHistory,
+  announceConflicts,
   forgetVisits,
   lockProviders,
   lockVisits,
@@ -40,12 +41,13 @@ export async function planVisit(context: RequestContext, input: PlanFields): Pro
   const id = uuidv7();
   await inTransaction(context, async (em) => {
     if (viewer.kind === OrganisationKind.MUNICIPALITY) await ensureOrganisationRow(em, viewer.organisation);
-    const conflicting = await run(
+    const conflicting = await run<{ id: string }>(
       em,
-      sqlf`select * from visit_plan(${id}::uuid, ${viewer.organisation}, ${draft.locationId}::uuid, ${rangeLiteral(draft.window)}::tstzrange,
+      sqlf`select visit_plan as id from visit_plan(${id}::uuid, ${viewer.organisation}, ${draft.locationId}::uuid, ${rangeLiteral(draft.window)}::tstzrange,
         ${draft.announced}, ${draft.kind}, ${draft.themes}::text[], ${draft.notes}, ${draft.sharedWith}::text[],
         ${draft.providerIds}::uuid[], ${context.settings.conflictMarginDays}::int, ${context.now()}, ${viewer.sub})`,
     );
+    await announceConflicts(em, id, conflicting.map((row) => row.id), context.now());
     context.audit.record({
       operation: 'planVisit',
       resourceType: RESOURCE,

@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { organisationAsReader } from '../access/viewer.js';
+import { visitVisibleSql } from '../access/visit-scope.js';
+import { EventResourceType, EventType, publishEvents, type NewEvent } from '../notifications/index.js';
 import type { Viewer } from '../access/viewer.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { rangeLiteral, type TimeRange } from '../platform/database/tstzrange.js';
@@ -77,8 +80,45 @@ export async function lockProviders(em: EntityManager, providerIds: readonly str
 }
 
 export async function recordConflicts(em: EntityManager, visitId: string, marginDays: number, at: Date): Promise<string[]> {
+  const before = await run<{ id: string }>(
+    em,
+    sqlf`select case when c.visit_a_id = ${visitId}::uuid then c.visit_b_id else c.visit_a_id end as id from visit_conflict c
+      where (c.visit_a_id = ${visitId}::uuid or c.visit_b_id = ${visitId}::uuid) and c.resolution is null`,
+  );
   const rows = await run<{ id: string }>(em, sqlf`select visit_record_conflicts as id from visit_record_conflicts(${visitId}::uuid, ${marginDays}::int, ${at})`);
+  const open = new Set(before.map((row) => row.id));
+  await announceConflicts(em, visitId, rows.map((row) => row.id).filter((id) => !open.has(id)), at);
   return rows.map((row) => row.id);
+}
+
+/**
+ * VISIT_CONFLICT_DETECTED: for each new conflict pair, the lead organisation of each visit is told about its own
+ * visit — when it may see the other visit's planning view (otherwise it would learn of a visit hidden from it).
+ */
+export async function announceConflicts(em: EntityManager, visitId: string, others: readonly string[], at: Date): Promise<void> {
+  if (others.length === 0) return;
+  const visits = await run<{ id: string; lead: string }>(
+    em,
+    sqlf`select id, lead_organisation as lead from visit where id = any(${[visitId, ...others]}::uuid[])`,
+  );
+  const leadOf = new Map(visits.map((visit) => [visit.id, visit.lead]));
+  const pairs = others.flatMap((other) => [
+    { told: leadOf.get(visitId)!, about: visitId, sees: other },
+    { told: leadOf.get(other)!, about: other, sees: visitId },
+  ]);
+  const events: NewEvent[] = [];
+  for (const lead of new Set(pairs.map((pair) => pair.told))) {
+    const mine = pairs.filter((pair) => pair.told === lead);
+    const visible = await run<{ id: string }>(
+      em,
+      sqlf`select v.id from visit v where v.id = any(${mine.map((pair) => pair.sees)}::uuid[]) and ${visitVisibleSql(organisationAsReader(lead), 'v')}`,
+    );
+    const seen = new Set(visible.map((row) => row.id));
+    for (const pair of mine) {
+      if (seen.has(pair.sees)) events.push({ type: EventType.VISIT_CONFLICT_DETECTED, organisation: lead, resourceType: EventResourceType.Visit, resourceId: pair.about });
+    }
+  }
+  await publishEvents(em, events, at);
 }
 
 export interface HistoryEntry {

@@ -196,6 +196,8 @@ const EXPECTED: Record<Action, { S: readonly Role[]; OM: readonly Role[] }> = {
   'signal.decide': { S: [R.INTAKE, R.COORDINATOR], OM: [R.PROSECUTOR] },
   'enforcement.read': { S: [R.PLANNER, R.COORDINATOR, R.INSPECTOR, R.ENFORCEMENT_OFFICER, R.INTAKE], OM: [R.PROSECUTOR] },
   'enforcement.record': { S: [R.ENFORCEMENT_OFFICER], OM: [] },
+  'event.read': { S: [R.PLANNER, R.COORDINATOR, R.INSPECTOR, R.INTAKE, R.INTEGRATION, R.ENFORCEMENT_OFFICER], OM: [R.PROSECUTOR, R.INTEGRATION] },
+  'webhook.manage': { S: [R.INTEGRATION, R.COORDINATOR], OM: [R.INTEGRATION, R.COORDINATOR] },
   'audit.read': { S: [R.AUDITOR], OM: [R.AUDITOR] },
 };
 
@@ -220,6 +222,8 @@ const SAMPLES: Record<Action, { query: string; prepare?: (f: Fixtures, organisat
   'visit.read': { query: '{ visits { totalCount } }' },
   'signal.read': { query: '{ signals { totalCount } }' },
   'enforcement.read': { query: '{ enforcementActions { totalCount } }' },
+  'event.read': { query: '{ events { totalCount } }' },
+  'webhook.manage': { query: '{ webhookSubscriptions { id } }' },
   'enforcement.record': {
     query: 'mutation($input: RecordEnforcementActionInput!) { recordEnforcementAction(input: $input) { enforcementAction { id status } } }',
     prepare: async (f, organisation) => ({

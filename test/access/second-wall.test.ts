@@ -146,10 +146,10 @@ describe('the database as a second wall', () => {
       enforcement_action_signal: 'INSERT,SELECT',
       enforcement_action_status: 'INSERT,SELECT',
       enforcement_action_visit: 'INSERT,SELECT',
+      event: 'INSERT,SELECT',
       location: 'INSERT,SELECT',
       mikro_orm_migrations: 'SELECT',
       organisation: 'INSERT,SELECT',
-      outbox_event: 'INSERT,SELECT',
       provider: 'INSERT,SELECT',
       provider_routing: 'SELECT',
       routing_decision: 'INSERT,SELECT',
@@ -160,6 +160,9 @@ describe('the database as a second wall', () => {
       visit_conflict: 'INSERT,SELECT,UPDATE',
       visit_history: 'INSERT,SELECT',
       visit_provider: 'INSERT,SELECT,UPDATE',
+      webhook_attempt: 'INSERT,SELECT',
+      webhook_delivery: 'INSERT,SELECT',
+      webhook_subscription: 'INSERT,SELECT',
     });
     const columns = await asService<{ column: string }>(
       null,
@@ -172,9 +175,19 @@ describe('the database as a second wall', () => {
       'enforcement_action.published_at',
       'enforcement_action.published_by_sub',
       'organisation.name',
-      'outbox_event.published_at',
       'provider.agb_code',
       'provider.sectors',
+      'webhook_delivery.attempts',
+      'webhook_delivery.claim_expires_at',
+      'webhook_delivery.claimed_by',
+      'webhook_delivery.created_at',
+      'webhook_delivery.delivered_at',
+      'webhook_delivery.last_status_code',
+      'webhook_delivery.next_attempt_at',
+      'webhook_delivery.status',
+      'webhook_subscription.active',
+      'webhook_subscription.deactivated_reason',
+      'webhook_subscription.deleted_at',
     ]);
   });
 

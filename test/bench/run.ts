@@ -87,6 +87,7 @@ try {
     AUDIT_CHECKPOINT_DIR: path.join(dir, 'audit-checkpoints'),
     DATABASE_POOL_SIZE: '10',
     HOST: '127.0.0.1',
+    EVENT_SOURCE: 'urn:nld:oin:00000001234567890000:systeem:samenloop',
   };
   const startChild = async (kind: 'api' | 'bare'): Promise<{ port: number; child: ChildProcess }> => {
     const port = await freePort();

@@ -22,6 +22,7 @@ describe('the OpenAPI document', () => {
 
   it('documents every route of the contract', () => {
     expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
+      'GET /events',
       'GET /public/enforcement-actions',
       'GET /signals',
       'GET /signals/{id}',
@@ -56,7 +57,8 @@ describe('the OpenAPI document', () => {
         for (const [status, response] of Object.entries(operation.responses)) {
           expect(response.headers?.['API-Version'], `${method} ${path} ${status}`).toBeDefined();
           const types = Object.keys(response.content ?? {});
-          expect(types, `${method} ${path} ${status}`).toEqual([Number(status) >= 400 ? 'application/problem+json' : 'application/json']);
+          const expected = Number(status) >= 400 ? 'application/problem+json' : path === '/events' ? 'application/cloudevents-batch+json' : 'application/json';
+          expect(types, `${method} ${path} ${status}`).toEqual([expected]);
         }
       }
     });

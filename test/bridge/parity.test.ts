@@ -34,7 +34,7 @@ describe('GraphQL and REST leave the same rows and the same audit', () => {
       providers: await t.sql(`select s.external_id, p.kvk_number from signal_provider sp join signal s on s.id = sp.signal_id join provider p on p.id = sp.provider_id order by 1`),
       routings: await t.sql(`select s.external_id, r.recipient, r.rule_id, r.protocol_version, r.created_at, r.due_at from signal_routing r join signal s on s.id = r.signal_id order by 1, 2`),
       decisions: await t.sql(`select r.recipient, d.outcome, d.note, d.decided_by_organisation, d.decided_by_sub, d.decided_at from routing_decision d join signal_routing r on r.id = d.routing_id order by 1`),
-      outbox: await t.sql(`select topic, payload - 'routingId' - 'signalId' as payload, created_at from outbox_event where id > $1 order by id`, [from]),
+      events: await t.sql(`select organisation, type, occurred_at, resource_type, resource_id from event where seq > $1 order by seq`, [from]),
       audit: await t.sql(`select actor_sub, actor_organisation, actor_roles, operation, resource_type, resource_ids, owner_organisations, resource_owners, outcome, details
           from audit_event where operation <> 'registerProvider' order by id`),
     };
@@ -48,7 +48,7 @@ describe('GraphQL and REST leave the same rows and the same audit', () => {
   }
 
   it('submitting (new, duplicate, conflicting) and deciding', async () => {
-    const outboxStart = async (t: TestApp) => Number((await t.sql('select coalesce(max(id), 0) as max from outbox_event'))[0]!.max);
+    const outboxStart = async (t: TestApp) => Number((await t.sql('select coalesce(max(seq), 0) as max from event'))[0]!.max);
     const [fromA, fromB] = [await outboxStart(graphql), await outboxStart(rest)];
     const input = signalInput({ externalId: 'GELIJK-1', possibleCriminalOffence: true, providers: [{ kvkNumber: '40404040' }], subjectBsn: '111222333' });
 
@@ -60,6 +60,11 @@ describe('GraphQL and REST leave the same rows and the same audit', () => {
     const omRoutingA = created.routings.find((routing: any) => routing.recipient.code === 'OM').id;
     await (await graphql.as('OM', [Role.PROSECUTOR], 'officier@om')).ok(DECIDE, { input: { routingId: omRoutingA, outcome: 'DECLINE', note: 'Geen onderzoek' } });
 
+    // Then a refused token with a broken body, and a valid token with an invalid body.
+    const expiredA = await graphql.issuer.token('NZA', [Role.INTAKE], { sub: 'koppeling@nza', iat: 1_700_000_000, exp: 1_700_003_600 }, 1_700_000_000);
+    await graphql.withToken(expiredA).request(SUBMIT_SIGNAL, { input: { externalId: 1 } });
+    await nzaA.request(SUBMIT_SIGNAL, { input: { ...input, externalId: 'GELIJK-2', occurredAt: '2030-01-01T00:00:00Z' } });
+
     // Through REST, the same steps.
     const nzaB = new RestClient(rest.app, (await rest.as('NZA', [Role.INTAKE], 'koppeling@nza')).token);
     const posted = await nzaB.post('/api/v1/signals', input);
@@ -69,6 +74,9 @@ describe('GraphQL and REST leave the same rows and the same audit', () => {
     const omRoutingB = posted.body.routings.find((routing: any) => routing.recipient.code === 'OM').id;
     const om = new RestClient(rest.app, (await rest.as('OM', [Role.PROSECUTOR], 'officier@om')).token);
     expect((await om.post(`/api/v1/signals/${posted.body.id}/routings/${omRoutingB}/decision`, { outcome: 'DECLINE', note: 'Geen onderzoek' })).status).toBe(200);
+    const expiredB = await rest.issuer.token('NZA', [Role.INTAKE], { sub: 'koppeling@nza', iat: 1_700_000_000, exp: 1_700_003_600 }, 1_700_000_000);
+    expect((await new RestClient(rest.app, expiredB).post('/api/v1/signals', { externalId: 1 })).status).toBe(401);
+    expect((await nzaB.post('/api/v1/signals', { ...input, externalId: 'GELIJK-2', occurredAt: '2030-01-01T00:00:00Z' })).status).toBe(400);
 
     const [a, b] = [await snapshot(graphql, fromA), await snapshot(rest, fromB)];
     expect(a.signals).toHaveLength(1);
@@ -77,6 +85,8 @@ describe('GraphQL and REST leave the same rows and the same audit', () => {
       'submitSignal:SUCCESS',
       'submitSignal:CONFLICT',
       'decideRouting:SUCCESS',
+      'authenticate:UNAUTHENTICATED',
+      'submitSignal:BAD_USER_INPUT',
     ]);
     expect(b).toEqual(a);
   });

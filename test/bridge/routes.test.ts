@@ -159,7 +159,8 @@ describe('the REST bridge, route by route', () => {
       const listed = await nza.get(`/api/v1/visits?providerId=${provider}&from=2026-12-01T00:00:00Z&to=2027-01-01T00:00:00Z`);
       expect(listed.status).toBe(200);
       expect(listed.body.items).toEqual([expect.objectContaining({ id: visit, announced: false, window: expect.objectContaining({ precision: 'WEEK' }) })]);
-      expect((await nza.get('/api/v1/visits?from=yesterday')).body.invalidParams).toEqual([{ name: 'from', reason: expect.any(String) }]);
+      const badFrom = await nza.get('/api/v1/visits?from=yesterday');
+      expect(new Set(badFrom.body.invalidParams.map((entry: any) => entry.name))).toEqual(new Set(['from']));
       const check = await nza.post('/api/v1/visit-conflict-checks', { providerIds: [provider], start: '2026-12-20T09:00:00Z', end: '2026-12-20T12:00:00Z' });
       expect(check.status).toBe(200);
       expect(check.body.conflicts.map((conflict: any) => conflict.visit.id)).toEqual([visit]);

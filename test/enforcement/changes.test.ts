@@ -32,8 +32,8 @@ describe('publishing and changing measures', () => {
       { actor_organisation: 'IGJ', outcome: 'SUCCESS', resource_ids: [action.id] },
       { actor_organisation: 'IGJ', outcome: 'BAD_USER_INPUT', resource_ids: [] },
     ]);
-    const outbox = await t.sql(`select topic from outbox_event where payload->>'enforcementActionId' = $1 order by id`, [action.id]);
-    expect(outbox.map((row) => row.topic)).toEqual(['enforcement.recorded', 'enforcement.published']);
+    const told = await t.sql(`select distinct type from event where resource_id = $1 order by 1`, [action.id]);
+    expect(told.map((row) => row.type)).toEqual(['ENFORCEMENT_PUBLISHED', 'ENFORCEMENT_RECORDED']);
   });
 
   it('a measure published on recording cannot be published again; an AANGIFTE is never published', async () => {
@@ -62,8 +62,12 @@ describe('publishing and changing measures', () => {
     const after = await igj.fails(UPDATE_STATUS, { input: { enforcementActionId: action.id, status: 'COMPLIED', note: 'toch' } });
     expect(after.message).toMatch(/withdrawn; it does not change/);
 
-    const outbox = await t.sql(`select topic from outbox_event where payload->>'enforcementActionId' = $1 order by id`, [action.id]);
-    expect(outbox.map((row) => row.topic)).toEqual(['enforcement.recorded', 'enforcement.published', 'enforcement.status_changed', 'enforcement.status_changed']);
+    const told = await t.sql(`select type, count(*)::int as count from event where resource_id = $1 and organisation = 'NZA' group by type order by 1`, [action.id]);
+    expect(told).toEqual([
+      { type: 'ENFORCEMENT_PUBLISHED', count: 1 },
+      { type: 'ENFORCEMENT_RECORDED', count: 1 },
+      { type: 'ENFORCEMENT_STATUS_CHANGED', count: 2 },
+    ]);
     const { enforcementAction } = await igj.ok(ACTION, { id: action.id });
     expect(enforcementAction.history).toEqual([
       { status: 'ACTIVE', note: null, changedBy: { code: 'IGJ' } },

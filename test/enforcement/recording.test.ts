@@ -210,7 +210,7 @@ describe('recording enforcement measures', () => {
       expect(enforcementAction.relatedSignals).toEqual([
         { id: expect.any(String), source: { code: 'IGJ' }, possibleCriminalOffence: true, routings: [{ recipient: { code: 'OM' }, ruleId: 'OM-AANGIFTE', status: 'PENDING' }] },
       ]);
-      const outbox = await t.sql(`select count(*)::int as count from outbox_event where topic = 'signal.routed' and payload->>'signalId' = $1`, [
+      const outbox = await t.sql(`select count(*)::int as count from event where type = 'SIGNAL_ROUTED' and organisation = 'OM' and resource_id = $1`, [
         enforcementAction.relatedSignals[0].id,
       ]);
       expect(outbox[0]!.count).toBe(1);

@@ -152,6 +152,7 @@ describe('production mode', () => {
         TRUSTED_ISSUERS_FILE: 'package.json',
         PSEUDONYM_KEY_FILE: 'package.json',
         AUDIT_KEY_FILE: 'package.json',
+        EVENT_SOURCE: 'urn:nld:oin:00000001234567890000:systeem:samenloop',
       },
     });
   });

@@ -56,9 +56,10 @@ describe('adding a location to a provider one could not see', () => {
     );
     expect(stored!.owner_organisations).toEqual(['GM0344', 'GM0363', 'IGJ']);
     expect(stored!.details).toMatchObject({ created: false, reachWidened: true });
-    // …and announced to them (the notifications read this).
-    const [announced] = await t.sql<{ payload: any }>(`select payload from outbox_event where topic = 'provider.location_added' and payload->>'providerId' = $1 and payload->>'organisation' = 'GM0363'`, [id]);
-    expect(announced!.payload).toMatchObject({ organisation: 'GM0363', recipients: ['GM0344', 'IGJ'] });
+    // …and announced to them: a PROVIDER_LOCATION_ADDED event each, not to the one that added the location.
+    const announced = await t.sql<{ organisation: string }>(`select organisation from event where type = 'PROVIDER_LOCATION_ADDED' and resource_id = $1 order by 1`, [id]);
+    // IGJ twice (when Utrecht added its location, and now), GM0344 once (now), Amsterdam itself never.
+    expect(announced.map((row) => row.organisation)).toEqual(['GM0344', 'IGJ', 'IGJ']);
   });
 
   it('answers with exactly what provider(id) shows the caller afterwards', async () => {

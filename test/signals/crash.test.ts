@@ -14,7 +14,7 @@ const BATCHES = 10;
 /**
  * Bulk ingestion into a real server process that is killed (SIGKILL) while a batch is provably in flight: the
  * server has logged that the batch's transaction started, and its answer never came. After a restart, every
- * submission that was acknowledged exists exactly once, with its routings and outbox events; the batch that was
+ * submission that was acknowledged exists exactly once, with its routings and their events; the batch that was
  * cut off is there entirely or not at all; resubmitting everything completes the set without duplicates.
  */
 describe('crash safety of signal ingestion', () => {
@@ -133,13 +133,13 @@ describe('crash safety of signal ingestion', () => {
       const stored = await db.query<{ external_id: string; id: string; routings: number; outbox: number }>(
         `select s.external_id, s.id,
            (select count(*)::int from signal_routing r where r.signal_id = s.id) as routings,
-           (select count(*)::int from outbox_event o where o.topic = 'signal.routed' and o.payload->>'signalId' = s.id::text) as outbox
+           (select count(*)::int from event o where o.type = 'SIGNAL_ROUTED' and o.resource_id = s.id) as outbox
          from signal s where s.source_organisation = 'NZA' and s.external_id like 'CRASH-%'`,
       );
       const byExternalId = new Map(stored.rows.map((row) => [row.external_id, row]));
       expect(byExternalId.size).toBe(stored.rows.length); // exactly once
       for (const [externalId, id] of acknowledged) expect(byExternalId.get(externalId)?.id).toBe(id);
-      // Nothing half-written: every stored signal has both its routings (OM and IGJ) and their outbox events…
+      // Nothing half-written: every stored signal has both its routings (OM and IGJ) and their events…
       for (const row of stored.rows) expect([row.routings, row.outbox]).toEqual([2, 2]);
       // …and the batch that was cut off is there entirely or not at all.
       const ofCutOff = stored.rows.filter((row) => row.external_id.startsWith(`CRASH-${cutOff}-`)).length;

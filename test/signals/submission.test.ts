@@ -96,7 +96,7 @@ describe('submitting signals', () => {
       const [{ signals, routings, outbox }] = await t.sql(
         `select (select count(*)::int from signal where external_id = $1) as signals,
                 (select count(*)::int from signal_routing r join signal s on s.id = r.signal_id where s.external_id = $1) as routings,
-                (select count(*)::int from outbox_event o join signal s on s.id = (o.payload->>'signalId')::uuid where s.external_id = $1) as outbox`,
+                (select count(*)::int from event o join signal s on s.id = o.resource_id where o.type = 'SIGNAL_ROUTED' and s.external_id = $1) as outbox`,
         [input.externalId],
       );
       expect({ signals, routings, outbox }).toEqual({ signals: 1, routings: 2, outbox: 2 });

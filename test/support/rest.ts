@@ -43,13 +43,17 @@ const OUR_HEADERS = ['api-version', 'location', 'link'];
 export function checkAgainstDocument(method: string, url: string, answer: RestAnswer): void {
   const pathname = url.split('?')[0]!;
   if (!answer.headers['api-version']) throw new Error(`${method} ${url} → ${answer.status} without API-Version`);
+  if (method === 'HEAD') return; // no body to hold to anything
   const route = routeOf(pathname);
   const operation = route ? DOCUMENT.paths[route]![method.toLowerCase()] : undefined;
   if (!operation) {
-    // Not a route of the document (an unknown path or method): it must still be a problem.
+    // Not a route of the document (an unknown path or method): it must still be a documented problem.
     if (answer.status < 400 || !String(answer.headers['content-type']).startsWith('application/problem+json')) {
       throw new Error(`${method} ${url} is no documented route but answered ${answer.status} ${answer.headers['content-type']}`);
     }
+    let problem = validators.get('problem');
+    if (!problem) validators.set('problem', (problem = ajv.compile({ $ref: 'doc#/components/schemas/Problem' })));
+    if (!problem(answer.body)) throw new Error(`${method} ${url}: the problem does not match the document: ${ajv.errorsText(problem.errors)}`);
     return;
   }
   const response = operation.responses[String(answer.status)];
@@ -75,7 +79,7 @@ export class RestClient {
     readonly token: string | undefined,
   ) {}
 
-  async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestAnswer> {
+  async request(method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestAnswer> {
     const response = await this.app.http.inject({
       method,
       url,

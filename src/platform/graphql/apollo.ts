@@ -10,6 +10,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Environment } from '../config.js';
 import { costLimitPlugin } from './cost-limit.js';
+import { textGuardPlugin } from './text-guard.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logging.js';
 
@@ -70,6 +71,7 @@ export function createApolloServer<Context extends BaseContext>(options: ApolloO
     plugins: [
       ...(armor.plugins as Array<ApolloServerPlugin<Context>>),
       costLimitPlugin<Context>(QUERY_LIMITS.maxCost),
+      textGuardPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       // A federation subgraph would otherwise send Apollo trace data to any gateway that asks for it.

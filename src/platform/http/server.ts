@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 
@@ -13,6 +13,8 @@ export interface HttpServerOptions {
   metrics: Metrics;
   readiness: () => Promise<Readiness>;
   production: boolean;
+  /** Answers what Fastify refuses before any route (a URL that does not decode), when it is a feature's; false: the default. */
+  frameworkError?: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -33,6 +35,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: (error, request, reply) => {
+      if (options.frameworkError?.(error, request as FastifyRequest, reply as FastifyReply)) return;
+      void (reply as FastifyReply).code(400).send({ error: 'bad request', message: error.message, requestId: request.id });
+    },
   });
 
   app.addHook('onSend', async (request, reply) => {

@@ -1,0 +1,36 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { run, sqlf } from '../platform/database/sql.js';
+import { uuidv7 } from '../platform/ids.js';
+import type { EventResourceType, EventType } from './event.enums.js';
+
+export interface NewEvent {
+  type: EventType;
+  /** The organisation told. */
+  organisation: string;
+  resourceType: EventResourceType;
+  resourceId: string;
+}
+
+/**
+ * The one way events are written: in the caller's transaction (the outbox), so an event exists exactly when the
+ * change that caused it committed. One statement writes the events and, for every active subscription of the
+ * receiving organisation that asked for the type, its delivery — which the delivery worker then picks up.
+ * The same event twice in one call is written once.
+ */
+export async function publishEvents(em: EntityManager, events: readonly NewEvent[], at: Date): Promise<void> {
+  const unique = [...new Map(events.map((event) => [`${event.type}|${event.organisation}|${event.resourceType}|${event.resourceId}`, event])).values()];
+  if (unique.length === 0) return;
+  const rows = unique.map((event) => ({ id: uuidv7(at.getTime()), organisation: event.organisation, type: event.type, resource_type: event.resourceType, resource_id: event.resourceId }));
+  await run(
+    em,
+    sqlf`with written as (
+        insert into event (id, organisation, type, occurred_at, resource_type, resource_id)
+        select r.id, r.organisation, r.type, ${at}, r.resource_type, r.resource_id
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, resource_type text, resource_id uuid)
+        returning seq, organisation, type
+      )
+      insert into webhook_delivery (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at)
+      select gen_random_uuid(), w.seq, s.id, 'PENDING', 0, ${at}, ${at}
+      from written w join webhook_subscription s on s.organisation = w.organisation and s.active and w.type = any(s.event_types)`,
+  );
+}

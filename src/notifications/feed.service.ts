@@ -1,0 +1,114 @@
+import { requireAction } from '../access/policy.js';
+import { fragment, isoTimestamp, joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
+import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
+import type { EventRow } from './cloud-event.js';
+import { DeliveryStatus, type EventType } from './event.enums.js';
+import { idOrProblem, MAX_EVENT_TYPES } from './notifications.validation.js';
+
+export const EVENT_COLUMNS = fragment(`e.seq::text as seq, e.id, e.type, ${isoTimestamp('e.occurred_at')} as "occurredAt", e.resource_type as "resourceType",
+  e.resource_id as "resourceId", e.organisation`);
+
+/**
+ * The organisation's events, oldest first. The cursor is an integration's bookmark: a system that was down
+ * pages on from where it stopped and misses nothing — events written while it pages come after it.
+ */
+export async function listEvents(
+  context: RequestContext,
+  filter: { types?: readonly EventType[] | null; from?: Date | null } | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<EventRow>> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'event.read');
+  const limit = pageSize(first);
+  const cursor = context.settings.cursors.decode(after, [cursorPart.integer]);
+  if ((filter?.types?.length ?? 0) > MAX_EVENT_TYPES) throw new BadUserInputError('filter.types', `At most ${MAX_EVENT_TYPES} types.`);
+  const conditions: SqlFragment[] = [sqlf`e.organisation = ${viewer.organisation}`];
+  if (filter?.types && filter.types.length > 0) conditions.push(sqlf`e.type = any(${filter.types}::text[])`);
+  if (filter?.from) conditions.push(sqlf`e.occurred_at >= ${filter.from}`);
+  const where = joinSql(conditions, ' and ');
+  const paged = cursor ? sqlf`${where} and e.seq > ${cursor[0]}::bigint` : where;
+  const rows = await run<EventRow>(context.em, sqlf`select ${EVENT_COLUMNS} from event e where ${paged} order by e.seq limit ${limit + 1}`);
+  context.audit.record({ operation: 'events', resourceType: 'Event', resources: rows.slice(0, limit).map((row) => ({ id: row.id, owners: [viewer.organisation] })) });
+  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.seq], async () => {
+    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from event e where ${where}`);
+    return Number(count?.count ?? 0);
+  });
+}
+
+export interface DeliveryRow {
+  id: string;
+  eventSeq: string;
+  subscriptionId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+const DELIVERY_COLUMNS = fragment(`d.id, d.event_seq::text as "eventSeq", d.subscription_id as "subscriptionId", d.status, d.attempts,
+  d.last_status_code as "lastStatusCode", case when d.status in ('PENDING', 'FAILED') then ${isoTimestamp('d.next_attempt_at')} end as "nextAttemptAt",
+  ${isoTimestamp('d.delivered_at')} as "deliveredAt", ${isoTimestamp('d.created_at')} as "createdAt"`);
+
+/** The deliveries of the organisation's subscriptions, newest first. */
+export async function listDeliveries(
+  context: RequestContext,
+  filter: { subscriptionId?: string | null; status?: DeliveryStatus | null } | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<DeliveryRow>> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'webhook.manage');
+  const limit = pageSize(first);
+  const cursor = context.settings.cursors.decode(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const conditions: SqlFragment[] = [sqlf`s.organisation = ${viewer.organisation}`];
+  if (filter?.subscriptionId) conditions.push(sqlf`d.subscription_id::text = ${filter.subscriptionId.toLowerCase()}`);
+  if (filter?.status) conditions.push(sqlf`d.status = ${filter.status}`);
+  const where = joinSql(conditions, ' and ');
+  const paged = cursor ? sqlf`${where} and (d.created_at, d.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
+  const rows = await run<DeliveryRow>(
+    context.em,
+    sqlf`select ${DELIVERY_COLUMNS} from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id where ${paged}
+      order by d.created_at desc, d.id desc limit ${limit + 1}`,
+  );
+  context.audit.record({ operation: 'webhookDeliveries', resourceType: 'WebhookDelivery', resources: rows.slice(0, limit).map((row) => ({ id: row.id, owners: [viewer.organisation] })) });
+  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.createdAt, row.id], async () => {
+    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id where ${where}`);
+    return Number(count?.count ?? 0);
+  });
+}
+
+/**
+ * Sends an event to a subscription (again): its delivery goes back to PENDING, due now, with a fresh 24-hour
+ * window — also for an event from before the subscription existed. Both must be the organisation's own.
+ */
+export async function redeliverEvent(context: RequestContext, input: { eventId: string; subscriptionId: string }): Promise<DeliveryRow> {
+  const viewer = requireViewer(context);
+  requireAction(viewer, 'webhook.manage');
+  const problems = new InputProblems();
+  const eventId = idOrProblem(problems, input.eventId, 'input.eventId', 'event');
+  const subscriptionId = idOrProblem(problems, input.subscriptionId, 'input.subscriptionId', 'subscription');
+  if (problems.problems.length > 0) throw new NotFoundError('event', input.eventId.slice(0, 64));
+  return inTransaction(context, async (em) => {
+    const now = context.now();
+    const [row] = await run<DeliveryRow>(
+      em,
+      sqlf`with target as (
+          select e.seq, s.id as subscription_id from event e join webhook_subscription s on s.organisation = e.organisation
+          where e.id = ${eventId}::uuid and s.id = ${subscriptionId}::uuid and e.organisation = ${viewer.organisation} and s.active
+        )
+        insert into webhook_delivery as d (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at)
+        select gen_random_uuid(), seq, subscription_id, ${DeliveryStatus.PENDING}, 0, ${now}, ${now} from target
+        on conflict (event_seq, subscription_id) do update
+          set status = ${DeliveryStatus.PENDING}, next_attempt_at = ${now}, created_at = ${now}, claimed_by = null, claim_expires_at = null
+        returning ${DELIVERY_COLUMNS}`,
+    );
+    if (!row) throw new NotFoundError('event', input.eventId.slice(0, 64));
+    context.audit.record({ operation: 'redeliverEvent', resourceType: 'WebhookDelivery', resources: [{ id: row.id, owners: [viewer.organisation] }] });
+    return row;
+  });
+}
