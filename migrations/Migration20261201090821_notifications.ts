@@ -9,9 +9,9 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261201090821_notifications extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table "event" ("seq" bigserial primary key, "id" uuid not null, "organisation" text not null, "type" text check ("type" in ('SIGNAL_ROUTED', 'ROUTING_DECIDED', 'ROUTING_OVERDUE', 'VISIT_CONFLICT_DETECTED', 'COORDINATION_PROPOSED', 'COORDINATION_ANSWERED', 'ENFORCEMENT_RECORDED', 'ENFORCEMENT_PUBLISHED', 'ENFORCEMENT_STATUS_CHANGED', 'PROVIDER_LOCATION_ADDED')) not null, "occurred_at" timestamptz not null, "resource_type" text check ("resource_type" in ('Signal', 'Visit', 'CoordinationProposal', 'EnforcementAction', 'Provider')) not null, "resource_id" uuid not null);`);
+    this.addSql(`create table "event" ("seq" bigserial primary key, "tx" xid8 not null default pg_current_xact_id(), "id" uuid not null, "organisation" text not null, "type" text check ("type" in ('SIGNAL_ROUTED', 'ROUTING_DECIDED', 'ROUTING_OVERDUE', 'VISIT_CONFLICT_DETECTED', 'COORDINATION_PROPOSED', 'COORDINATION_ANSWERED', 'ENFORCEMENT_RECORDED', 'ENFORCEMENT_PUBLISHED', 'ENFORCEMENT_STATUS_CHANGED', 'PROVIDER_LOCATION_ADDED')) not null, "occurred_at" timestamptz not null, "resource_type" text check ("resource_type" in ('Signal', 'Visit', 'CoordinationProposal', 'EnforcementAction', 'Provider')) not null, "resource_id" uuid not null);`);
     this.addSql(`alter table "event" add constraint "event_id_unique" unique ("id");`);
-    this.addSql(`create index "event_feed_index" on "event" ("organisation", "seq");`);
+    this.addSql(`create index "event_feed_index" on "event" ("organisation", "tx", "seq");`);
 
     this.addSql(`create table "webhook_subscription" ("id" uuid not null, "organisation" varchar(16) not null, "url" text not null, "event_types" text[] not null, "description" text null, "sealed_secret" bytea not null, "active" boolean not null default true, "deactivated_reason" text null, "created_by_sub" text not null, "created_at" timestamptz not null, "deleted_at" timestamptz null, constraint "webhook_subscription_pkey" primary key ("id"));`);
     this.addSql(`create index "webhook_subscription_organisation_index" on "webhook_subscription" ("organisation");`);

@@ -1,8 +1,11 @@
+import { fragment, isoTimestamp } from '../platform/database/sql.js';
 import { EventResourceType, type EventType } from './event.enums.js';
 
 /** An event as stored and as the feed and the webhooks show it: a reference, never content. */
 export interface EventRow {
   seq: string;
+  /** The writing transaction's id: with seq, the feed's order (feed.service.ts). */
+  tx: string;
   id: string;
   type: EventType;
   occurredAt: string;
@@ -10,6 +13,10 @@ export interface EventRow {
   resourceId: string;
   organisation: string;
 }
+
+/** The columns of an EventRow, from `event e`. */
+export const EVENT_COLUMNS = fragment(`e.seq::text as seq, e.tx::text as tx, e.id, e.type, ${isoTimestamp('e.occurred_at')} as "occurredAt",
+  e.resource_type as "resourceType", e.resource_id as "resourceId", e.organisation`);
 
 /** Where a resource can be read over the REST bridge, when it can. */
 const REST_PATHS: Partial<Record<EventResourceType, (id: string) => string>> = {

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Webhook } from 'standardwebhooks';
 import { isoTimestamp, fragment, run, sqlf } from '../platform/database/sql.js';
 import type { Logger } from '../platform/logging.js';
-import { cloudEvent, CLOUDEVENT_CONTENT_TYPE, type EventRow } from './cloud-event.js';
+import { cloudEvent, CLOUDEVENT_CONTENT_TYPE, EVENT_COLUMNS, type EventRow } from './cloud-event.js';
 import { DeliveryStatus } from './event.enums.js';
 import type { SecretBox } from './secret-box.js';
 import { checkTargetUrl, postTo, resolveTarget, TargetRefused, type TargetPolicy } from './webhook-target.js';
@@ -43,6 +43,8 @@ export interface WorkerOptions {
   onOutcome?: (outcome: DeliveryStatus) => void;
   batchSize?: number;
   pollMs?: number;
+  /** How long a receiver has to answer (default DELIVERY_TIMEOUT_MS). */
+  timeoutMs?: number;
   /** A name for this worker in claims and attempts (default: random). */
   name?: string;
 }
@@ -121,9 +123,8 @@ export class DeliveryWorker {
           update webhook_delivery d set claimed_by = ${this.name}, claim_expires_at = ${lease} from due where d.id = due.id
           returning d.id, d.event_seq, d.subscription_id, d.attempts, d.created_at
         )
-        select c.id as "deliveryId", c.attempts, ${fragment(isoTimestamp('c.created_at'))} as "deliveryCreatedAt",
-          e.seq::text as seq, e.id, e.type, ${fragment(isoTimestamp('e.occurred_at'))} as "occurredAt", e.resource_type as "resourceType",
-          e.resource_id as "resourceId", e.organisation, s.url, s.sealed_secret as "sealedSecret", s.active
+        select c.id as "deliveryId", c.attempts, ${fragment(isoTimestamp('c.created_at'))} as "deliveryCreatedAt", ${EVENT_COLUMNS},
+          s.url, s.sealed_secret as "sealedSecret", s.active
         from claimed c join event e on e.seq = c.event_seq join webhook_subscription s on s.id = c.subscription_id`,
     );
   }
@@ -145,20 +146,21 @@ export class DeliveryWorker {
     try {
       const url = checkTargetUrl(delivery.url, this.options.targets);
       const address = await resolveTarget(url, this.options.targets);
-      // The signature's timestamp is the wall clock: it is the receiver's protection against replays.
-      const signature = new Webhook(this.options.secrets.open(delivery.sealedSecret)).sign(delivery.id, new Date(), body);
+      // The signature's timestamp is the wall clock (not the app's clock): it is the receiver's guard against replays.
+      const signedAt = new Date();
+      const signature = new Webhook(this.options.secrets.open(delivery.sealedSecret)).sign(delivery.id, signedAt, body);
       const result = await postTo(
         url,
         address,
         {
           'content-type': CLOUDEVENT_CONTENT_TYPE,
           'webhook-id': delivery.id,
-          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
           'webhook-signature': signature,
           'user-agent': 'Samenloop-Webhooks/1',
         },
         body,
-        DELIVERY_TIMEOUT_MS,
+        this.options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
       );
       return { statusCode: result.statusCode, error: null };
     } catch (error) {

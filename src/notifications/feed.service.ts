@@ -3,16 +3,20 @@ import { fragment, isoTimestamp, joinSql, run, sqlf, type SqlFragment } from '..
 import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
-import type { EventRow } from './cloud-event.js';
+import { EVENT_COLUMNS, type EventRow } from './cloud-event.js';
 import { DeliveryStatus, type EventType } from './event.enums.js';
 import { idOrProblem, MAX_EVENT_TYPES } from './notifications.validation.js';
-
-export const EVENT_COLUMNS = fragment(`e.seq::text as seq, e.id, e.type, ${isoTimestamp('e.occurred_at')} as "occurredAt", e.resource_type as "resourceType",
-  e.resource_id as "resourceId", e.organisation`);
 
 /**
  * The organisation's events, oldest first. The cursor is an integration's bookmark: a system that was down
  * pages on from where it stopped and misses nothing — events written while it pages come after it.
+ *
+ * Why not simply by `seq`: positions are handed out when an event is written, not when its transaction commits,
+ * so a later event can become visible before an earlier one — and a bookmark past the later one would skip the
+ * earlier for good. So the feed is ordered by the writing transaction's id first and shows only events of
+ * transactions older than every transaction still running (the snapshot's xmin): those are all finished, and
+ * every event yet to appear belongs to a transaction at or above xmin, so it sorts after any bookmark handed out.
+ * The price: a long-running writing transaction holds the feed back until it ends.
  */
 export async function listEvents(
   context: RequestContext,
@@ -23,16 +27,16 @@ export async function listEvents(
   const viewer = requireViewer(context);
   requireAction(viewer, 'event.read');
   const limit = pageSize(first);
-  const cursor = context.settings.cursors.decode(after, [cursorPart.integer]);
+  const cursor = context.settings.cursors.decode(after, [cursorPart.integer, cursorPart.integer]);
   if ((filter?.types?.length ?? 0) > MAX_EVENT_TYPES) throw new BadUserInputError('filter.types', `At most ${MAX_EVENT_TYPES} types.`);
-  const conditions: SqlFragment[] = [sqlf`e.organisation = ${viewer.organisation}`];
+  const conditions: SqlFragment[] = [sqlf`e.organisation = ${viewer.organisation}`, sqlf`e.tx < pg_snapshot_xmin(pg_current_snapshot())`];
   if (filter?.types && filter.types.length > 0) conditions.push(sqlf`e.type = any(${filter.types}::text[])`);
   if (filter?.from) conditions.push(sqlf`e.occurred_at >= ${filter.from}`);
   const where = joinSql(conditions, ' and ');
-  const paged = cursor ? sqlf`${where} and e.seq > ${cursor[0]}::bigint` : where;
-  const rows = await run<EventRow>(context.em, sqlf`select ${EVENT_COLUMNS} from event e where ${paged} order by e.seq limit ${limit + 1}`);
+  const paged = cursor ? sqlf`${where} and (e.tx, e.seq) > (${cursor[0]}::xid8, ${cursor[1]}::bigint)` : where;
+  const rows = await run<EventRow>(context.em, sqlf`select ${EVENT_COLUMNS} from event e where ${paged} order by e.tx, e.seq limit ${limit + 1}`);
   context.audit.record({ operation: 'events', resourceType: 'Event', resources: rows.slice(0, limit).map((row) => ({ id: row.id, owners: [viewer.organisation] })) });
-  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.seq], async () => {
+  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.tx, row.seq], async () => {
     const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from event e where ${where}`);
     return Number(count?.count ?? 0);
   });

@@ -4,13 +4,18 @@ import { DeliveryStatus, EventResourceType, EventType } from './event.enums.js';
 
 /**
  * One event for one receiving organisation: written in the transaction of the change that causes it. Only a
- * reference — type, time, resource type and id — never content. `seq` orders an organisation's feed.
+ * reference — type, time, resource type and id — never content. The feed is ordered by (`tx`, `seq`): see
+ * feed.service.ts for why the writing transaction comes first.
  */
 @Entity({ tableName: 'event' })
-@Index({ name: 'event_feed_index', properties: ['organisation', 'seq'] })
+@Index({ name: 'event_feed_index', properties: ['organisation', 'tx', 'seq'] })
 export class EventEntity {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   seq!: string;
+
+  /** The id of the transaction that wrote it (pg_current_xact_id()). */
+  @Property({ type: 'string', columnType: 'xid8', defaultRaw: 'pg_current_xact_id()' })
+  tx!: string;
 
   /** The event's identity for receivers (CloudEvents `id`, `webhook-id`): they dedupe on it. */
   @Property({ type: 'uuid', unique: 'event_id_unique' })

@@ -7,8 +7,8 @@ import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
 import { pageSize, type Page } from '../platform/graphql/connection.js';
 import { ListSize } from '../platform/graphql/cost-limit.js';
 import type { RequestContext } from '../request-context.js';
-import type { EventRow } from './cloud-event.js';
-import { EVENT_COLUMNS, listDeliveries, listEvents, redeliverEvent, type DeliveryRow } from './feed.service.js';
+import { EVENT_COLUMNS, type EventRow } from './cloud-event.js';
+import { listDeliveries, listEvents, redeliverEvent, type DeliveryRow } from './feed.service.js';
 import {
   CreateWebhookSubscriptionInput,
   CreateWebhookSubscriptionPayload,

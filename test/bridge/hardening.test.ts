@@ -73,6 +73,7 @@ describe('the REST bridge under abuse', () => {
       expect(rest.body.invalidParams).toEqual([{ name: 'summary', reason: expect.stringMatching(/cannot be stored/) }]);
       const graphql = await (await t.as('NZA', [Role.INTAKE])).fails(SUBMIT_SIGNAL, { input: signalInput({ providers: [{ kvkNumber }], summary }) });
       expect(graphql).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.summary' });
+      expect(graphql.result.status).toBe(400);
     }
   });
 

@@ -4,7 +4,7 @@ import { auditServer } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatError, QUERY_LIMITS } from '../../src/platform/graphql/apollo.js';
 import { createLogger } from '../../src/platform/logging.js';
-import { Role, startTestApp, type TestApp } from '../support/test-app.js';
+import { PRODUCTION_ENV, Role, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('HTTP surface', () => {
   let t: TestApp;
@@ -146,14 +146,7 @@ describe('production mode', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: 'postgres://unused@localhost/unused',
-        TRUSTED_ISSUERS_FILE: 'package.json',
-        PSEUDONYM_KEY_FILE: 'package.json',
-        AUDIT_KEY_FILE: 'package.json',
-        EVENT_SOURCE: 'urn:nld:oin:00000001234567890000:systeem:samenloop',
-      },
+      env: PRODUCTION_ENV,
     });
   });
   afterAll(async () => t?.close());

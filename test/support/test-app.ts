@@ -177,6 +177,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return { name, appUrl: withName(inject('appUrl')), ownerUrl: withName(inject('ownerUrl')), adminUrl: withName(inject('adminUrl')) };
 }
 
+/** What a production-mode test app needs besides its database (the files only have to exist; keys come from the test). */
+export const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://unused@localhost/unused',
+  TRUSTED_ISSUERS_FILE: 'package.json',
+  PSEUDONYM_KEY_FILE: 'package.json',
+  AUDIT_KEY_FILE: 'package.json',
+  EVENT_SOURCE: 'urn:nld:oin:00000001234567890000:systeem:samenloop',
+};
+
 export interface TestAppOptions {
   env?: Record<string, string>;
   issuers?: (issuer: TestIssuer) => TrustedIssuer[];
@@ -184,6 +194,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Runs as superuser on the fresh database before the app connects (e.g. to change its defaults). */
   prepareDatabase?: (database: TestDatabase) => Promise<void>;
+  /** How webhook hosts resolve (SSRF tests answer with the addresses they need; nothing is looked up). */
+  resolveHost?: (host: string) => Promise<string[]>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -194,6 +206,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_POOL_SIZE: '6',
+    // The delivery worker runs when a test says so (app.deliveries.runOnce), or with WEBHOOK_POLL_MS set.
+    WEBHOOK_POLL_MS: '0',
     AUDIT_CHECKPOINT_DIR: mkdtempSync(path.join(os.tmpdir(), 'samenloop-checkpoints-')),
     ...options.env,
   });
@@ -208,6 +222,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     pseudonymKey: randomBytes(32),
     auditKey,
     clock: clock.now,
+    // No test looks a host name up in real DNS: webhook tests target 127.0.0.1, or answer from their own resolver.
+    resolveHost: options.resolveHost ?? (async (host) => Promise.reject(new Error(`tests resolve no host names (${host})`))),
   });
   const pool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
   let owner: Promise<Orm> | undefined;

@@ -13,7 +13,11 @@ export function textGuardPlugin<Context extends BaseContext>(): ApolloServerPlug
       return {
         async didResolveOperation({ request, document }) {
           const bad = badVariable(request.variables ?? {}, '') ?? badLiteral(document);
-          if (bad) throw new BadUserInputError(bad, 'This text holds a character that cannot be stored (a NUL, or a lone surrogate).');
+          if (!bad) return;
+          const error = new BadUserInputError(bad, 'This text holds a character that cannot be stored (a NUL, or a lone surrogate).');
+          // Refused before anything runs, like variables GraphQL cannot coerce: a 400 (not Apollo's 500 for hooks).
+          Object.assign(error.extensions, { http: { status: 400 } });
+          throw error;
         },
       };
     },
