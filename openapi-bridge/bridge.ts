@@ -3,6 +3,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { print, type GraphQLSchema } from 'graphql';
+import { countStatements } from '../src/platform/database/sql.js';
+import { TooManyRequests } from '../src/platform/http/rate-limit.js';
 import type { Logger } from '../src/platform/logging.js';
 import type { RequestContext } from '../src/request-context.js';
 import { registerApiDocs } from './api-docs.js';
@@ -15,6 +17,8 @@ export interface BridgeOptions {
   schema: GraphQLSchema;
   /** The same request context a GraphQL request gets. */
   context: (request: FastifyRequest) => Promise<RequestContext>;
+  /** The limit on changes per client (platform/http/rate-limit.ts), for the routes that change something; undefined: none. */
+  limitChanges?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Serve the interactive documentation at /api/v1/docs. */
   docs: boolean;
   logger: Logger;
@@ -85,6 +89,7 @@ function registerRoute(bridge: FastifyInstance, route: BridgeRoute, options: Bri
         return sendProblem(reply, unauthenticated(path(request)));
       }
     },
+    ...(route.method !== 'GET' && options.limitChanges ? { preHandler: options.limitChanges } : {}),
     handler: async (request, reply) => {
       const input: RouteInput = {
         body: request.body,
@@ -92,7 +97,9 @@ function registerRoute(bridge: FastifyInstance, route: BridgeRoute, options: Bri
         query: request.query as Record<string, unknown>,
       };
       const contextValue = (request as WithContext)[CONTEXT]!;
-      const response = await options.apollo.executeOperation({ query, operationName, variables: route.variables(input) }, { contextValue });
+      const response = await countStatements(contextValue.statements, () =>
+        options.apollo.executeOperation({ query, operationName, variables: route.variables(input) }, { contextValue }),
+      );
       if (response.body.kind !== 'single') throw new Error('The bridge runs single-result operations only');
       const { data, errors } = response.body.singleResult;
       if (errors && errors.length > 0) return sendProblem(reply, problemOf(errors[0]!, path(request), route.inputPrefix));
@@ -191,6 +198,7 @@ function fromHttpError(error: FastifyError & { validation?: ErrorObject[]; valid
     const more = error.validation.length > MAX_INVALID_PARAMS ? ` (the first ${MAX_INVALID_PARAMS} problems are listed)` : '';
     return problem('BAD_USER_INPUT', `The request is not valid: see invalidParams${more}.`, instance, listed);
   }
+  if (error instanceof TooManyRequests) return problem('TOO_MANY_REQUESTS', error.message, instance);
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem('PAYLOAD_TOO_LARGE', 'The body is larger than this route accepts.', instance);
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', instance);
   if (error.statusCode === 400) return problem('BAD_USER_INPUT', 'The body is not valid JSON.', instance, [{ name: 'body', reason: 'not valid JSON' }]);

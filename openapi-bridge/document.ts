@@ -17,17 +17,20 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   405: 'The path exists, but not for this method (see the Allow header).',
   413: 'The body is larger than this route accepts.',
   415: 'The body is not application/json.',
+  429: 'Too many changes from this client in the last minute: wait as many seconds as Retry-After says.',
   500: 'Something went wrong on our side; nothing you sent is the cause. Try again later.',
   503: 'Temporarily unavailable (for instance the audit log cannot be written): nothing was done. Retry with backoff.',
 };
 
-/** Every route can answer these; one with a body also 400, 413 and 415. */
+/** Every route can answer these; one with a body also 400, 413 and 415; one that changes something also 429. */
 const COMMON_ERRORS = [401, 500, 503];
 const BODY_ERRORS = [400, 413, 415];
+/** Routes that change something are rate-limited per client (RATE_LIMIT_MUTATIONS_PER_MINUTE). */
+const CHANGE_ERRORS = [429];
 
 /** The error statuses a route can answer with: its own and the common ones, in order. */
 export function errorStatuses(route: BridgeRoute): number[] {
-  return [...new Set([...route.errors, ...COMMON_ERRORS, ...(route.body ? BODY_ERRORS : [])])].sort((a, b) => a - b);
+  return [...new Set([...route.errors, ...COMMON_ERRORS, ...(route.body ? BODY_ERRORS : []), ...(route.method !== 'GET' ? CHANGE_ERRORS : [])])].sort((a, b) => a - b);
 }
 
 const API_VERSION_HEADER = { description: 'The version of this API (semver).', schema: { type: 'string', example: API_VERSION } };
@@ -54,7 +57,10 @@ export function openApiDocument(schema: GraphQLSchema, routes: readonly BridgeRo
     for (const status of errorStatuses(route)) {
       responses[String(status)] = {
         description: ERROR_DESCRIPTIONS[status],
-        headers: { 'API-Version': { $ref: '#/components/headers/API-Version' } },
+        headers: {
+          'API-Version': { $ref: '#/components/headers/API-Version' },
+          ...(status === 429 ? { 'Retry-After': { description: 'Seconds to wait before the next change.', schema: { type: 'integer', minimum: 1 } } } : {}),
+        },
         content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
       };
     }

@@ -35,6 +35,8 @@ const STATUS: Record<string, { status: number; title: string }> = {
   SAMENLOOP_CONFLICT: { status: 409, title: 'Conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
+  TOO_MANY_REQUESTS: { status: 429, title: 'Too Many Requests' },
+  REQUEST_TOO_EXPENSIVE: { status: 400, title: 'Bad Request' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service Unavailable' },
   INTERNAL_SERVER_ERROR: { status: 500, title: 'Internal Server Error' },
 };

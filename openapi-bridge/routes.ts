@@ -2,6 +2,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { DATE_TIME_PATTERN, requestSchema, selectionSchema, type JsonSchema } from './json-schema.js';
 import { cloudEvent, CLOUDEVENT_BATCH_CONTENT_TYPE, type EventRow } from '../src/notifications/index.js';
 import { problemOf } from './problem.js';
+import { largestSubmissionBytes } from '../src/signals/index.js';
 
 /** How GraphQL names the fields of a bulk body's items in errors: `input[3].summary`. */
 const BULK_ITEM = /^input(\[\d+\])?\.?/;
@@ -227,7 +228,7 @@ export function bridgeRoutes({ problem, eventSource }: RouteTableOptions): Bridg
       description: 'One result per item, in order: CREATED, DUPLICATE or ERROR (with the same problem form as any error). Valid items are kept when others fail.',
       operation: SUBMIT_BULK,
       body: (schema) => ({ type: 'array', minItems: 1, maxItems: 1000, items: requestSchema(schema, 'SubmitSignalInput') }),
-      bodyLimit: 8 * 1024 * 1024,
+      bodyLimit: largestSubmissionBytes().variables,
       parameters: [],
       variables: ({ body }) => ({ input: body }),
       answer: (data, _input, self) => ({

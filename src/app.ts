@@ -12,18 +12,21 @@ import { ENTITIES } from './modules.js';
 import type { Config } from './platform/config.js';
 import { createOrm, type Orm } from './platform/database/orm.js';
 import { assertApplicationRole } from './platform/database/roles.js';
-import { installStatementCounter, sql } from './platform/database/sql.js';
+import { countStatements, installStatementCounter, sql } from './platform/database/sql.js';
 import { createApolloServer } from './platform/graphql/apollo.js';
 import { Cursors } from './platform/graphql/connection.js';
+import { graphqlHttpErrors } from './platform/graphql/http-errors.js';
 import { metricsPlugin } from './platform/graphql/metrics-plugin.js';
+import { operationKind } from './platform/graphql/operation-kind.js';
 import { graphiqlAvailable, graphiqlPage, registerGraphiqlAssets, type DemoPersona } from './platform/http/graphiql.js';
-import { createHttpServer, type Readiness } from './platform/http/server.js';
+import { mutationLimiter } from './platform/http/rate-limit.js';
+import { createHttpServer, createMetricsServer, type Readiness } from './platform/http/server.js';
 import type { Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
 import { TokenRejectedError } from './platform/errors.js';
 import { DeliveryWorker, SecretBox, systemResolver } from './notifications/index.js';
 import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
-import { announceOverdueRoutings } from './signals/index.js';
+import { announceOverdueRoutings, largestSubmissionBytes } from './signals/index.js';
 import { buildGraphQLSchema } from './schema.js';
 
 export interface AppOptions {
@@ -50,6 +53,8 @@ export const OVERDUE_SWEEP_INTERVAL_MS = 60_000;
 
 export interface App {
   http: FastifyInstance;
+  /** /metrics on a port of its own (METRICS_PORT, always in production), to be bound to 127.0.0.1; undefined: on `http`. */
+  metricsHttp: FastifyInstance | undefined;
   orm: Orm;
   metrics: Metrics;
   /** Signs and writes the current audit chain heads now (it also happens every minute and on close). */
@@ -113,10 +118,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const http = createHttpServer({
     logger,
     metrics,
+    metricsHere: config.metricsPort === undefined,
+    // The largest legitimate request is a bulk submission at its maximum (signals/request-size.ts); nothing more.
+    bodyLimit: largestSubmissionBytes().graphql,
     production: config.environment === 'production',
     readiness: () => readiness(orm),
     frameworkError: bridgeFrameworkError,
   });
+  const metricsHttp = config.metricsPort === undefined ? undefined : createMetricsServer(logger, metrics);
   if (withGraphiql) {
     registerGraphiqlAssets(http);
     http.get('/', async (_request, reply) => reply.redirect('/graphql'));
@@ -179,17 +188,44 @@ export async function buildApp(options: AppOptions): Promise<App> {
       settings,
       now: clock,
       loader: (factory) => cache(context, factory),
+      statements: { count: 0, limit: config.requestStatementLimit },
     };
     return context;
   };
-  http.route({ method: ['GET', 'POST'], url: '/graphql', handler: fastifyApolloHandler(apollo, { context: requestContext }) });
-  await registerBridge(http, { apollo, schema, context: requestContext, docs: config.apiDocs, logger, eventSource: config.eventSource });
+  // One context per HTTP request, made once: the rate limit asks who is calling before the handler runs.
+  const contexts = new WeakMap<FastifyRequest, Promise<RequestContext>>();
+  const contextOf = (request: FastifyRequest): Promise<RequestContext> => {
+    let context = contexts.get(request);
+    if (!context) contexts.set(request, (context = requestContext(request)));
+    return context;
+  };
+  const graphqlHandler = fastifyApolloHandler(apollo, { context: contextOf });
+  const limitChanges = await mutationLimiter(http, {
+    perMinute: config.mutationsPerMinute,
+    clientKey: async (request) => {
+      const { viewer } = await contextOf(request);
+      return viewer ? `${viewer.organisation}:${viewer.sub}` : `address:${request.ip}`;
+    },
+    isMutation: (request) => (request.url.startsWith('/graphql') ? operationKind(request.method, request.body) === 'mutation' : request.method !== 'GET'),
+  });
+  http.route({
+    method: ['GET', 'POST'],
+    url: '/graphql',
+    ...(limitChanges ? { preHandler: limitChanges } : {}),
+    errorHandler: graphqlHttpErrors,
+    // Every statement the request issues counts against its limit (REQUEST_STATEMENT_LIMIT).
+    handler: async function (request, reply) {
+      return countStatements((await contextOf(request)).statements, () => graphqlHandler.call(this, request as never, reply as never));
+    },
+  });
+  await registerBridge(http, { apollo, schema, context: contextOf, limitChanges, docs: config.apiDocs, logger, eventSource: config.eventSource });
 
   if (config.webhookPollMs > 0) deliveries.start();
 
   let closed = false;
   return {
     http,
+    metricsHttp,
     orm,
     metrics,
     auditCheckpoint: checkpointer,
@@ -200,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (closed) return;
       closed = true;
       await http.close();
+      await metricsHttp?.close();
       clearInterval(overdueSweep);
       await deliveries.stop();
       await apollo.stop();

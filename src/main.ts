@@ -101,6 +101,8 @@ async function main(): Promise<void> {
     await writer.close();
   }
   await app.http.listen({ host: config.host, port: config.port });
+  // Only the host itself reads the metrics: never the public port in production (docs/deployment.md).
+  if (app.metricsHttp) await app.metricsHttp.listen({ host: '127.0.0.1', port: config.metricsPort! });
   if (stopping) return;
   printWelcome(config, personas, logger);
 }

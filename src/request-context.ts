@@ -2,7 +2,7 @@ import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
-import { sql } from './platform/database/sql.js';
+import { sql, type StatementTally } from './platform/database/sql.js';
 import type { SecretBox, TargetPolicy } from './notifications/index.js';
 import type { Cursors } from './platform/graphql/connection.js';
 import type { Logger } from './platform/logging.js';
@@ -43,6 +43,8 @@ export interface RequestContext {
   loader<T>(factory: (context: RequestContext) => T): T;
   /** Set when the request carried a token that was rejected: the request fails, it never runs anonymously. */
   readonly authError?: Error;
+  /** The SQL statements this request issued, and how many it may (REQUEST_STATEMENT_LIMIT). */
+  readonly statements: StatementTally;
 }
 
 export function requireViewer(context: RequestContext): Viewer {

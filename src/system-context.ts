@@ -40,6 +40,7 @@ export function systemContext(options: {
     settings: options.settings,
     now,
     loader: (factory) => cache(context, factory),
+    statements: { count: 0 }, // work the service does itself is not limited
   };
   return context;
 }

@@ -21,6 +21,8 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> 
           if (response.body.kind === 'single' && operation) {
             recordFailures(contextValue, operation, response.body.singleResult.errors ?? []);
           }
+          // The request's own work is done: writing its audit is never stopped by its statement limit.
+          contextValue.statements.limit = undefined;
           try {
             await contextValue.audit.flush();
           } catch (error) {

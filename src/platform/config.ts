@@ -41,6 +41,16 @@ export interface Config {
   webhookAllowedHosts: ReadonlySet<string>;
   /** How often the delivery worker looks for due deliveries, in ms; 0: it does not run on its own. */
   webhookPollMs: number;
+  /** A streaming replica for reads that tolerate a little staleness (lists, planning views, load); undefined: none. */
+  databaseReadUrl: string | undefined;
+  /** How long start-up waits for the database before it gives up with one sentence and exit 1. */
+  databaseConnectTimeoutMs: number;
+  /** The port /metrics is served on, bound to 127.0.0.1 (always in production: 9464 by default); undefined: the main port. */
+  metricsPort: number | undefined;
+  /** Mutations one client (organisation + sub) may send per minute to this replica; 0: no limit. */
+  mutationsPerMinute: number;
+  /** SQL statements one request may issue before it is stopped with REQUEST_TOO_EXPENSIVE. */
+  requestStatementLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +142,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       .filter(Boolean),
   );
   const webhookPollMs = parseInteger('WEBHOOK_POLL_MS', value('WEBHOOK_POLL_MS'), 500, 0, 60_000, problems);
+  const databaseReadUrl = value('DATABASE_READ_URL');
+  checkPostgresUrl('DATABASE_READ_URL', databaseReadUrl, problems);
+  if (databaseReadUrl !== undefined && databaseUrl === undefined) problems.push('DATABASE_READ_URL is only used together with DATABASE_URL.');
+  const databaseConnectTimeoutMs = parseInteger('DATABASE_CONNECT_TIMEOUT_MS', value('DATABASE_CONNECT_TIMEOUT_MS'), 30_000, 1_000, 600_000, problems);
+  const metricsPortRaw = value('METRICS_PORT');
+  const metricsPort = metricsPortRaw !== undefined || production ? parseInteger('METRICS_PORT', metricsPortRaw, 9464, 1, 65_535, problems) : undefined;
+  if (metricsPort !== undefined && metricsPort === port) problems.push(`METRICS_PORT must differ from PORT (both ${port}).`);
+  const mutationsPerMinute = parseInteger('RATE_LIMIT_MUTATIONS_PER_MINUTE', value('RATE_LIMIT_MUTATIONS_PER_MINUTE'), 600, 0, 1_000_000, problems);
+  const requestStatementLimit = parseInteger('REQUEST_STATEMENT_LIMIT', value('REQUEST_STATEMENT_LIMIT'), 500, 5, 100_000, problems);
   const apiDocsRaw = value('API_DOCS');
   if (apiDocsRaw !== undefined && !['on', 'off'].includes(apiDocsRaw)) problems.push(`API_DOCS must be on or off (got "${apiDocsRaw}").`);
 
@@ -159,6 +178,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     eventSource: eventSource!,
     webhookAllowedHosts,
     webhookPollMs,
+    databaseReadUrl,
+    databaseConnectTimeoutMs,
+    metricsPort,
+    mutationsPerMinute,
+    requestStatementLimit,
   };
 }
 

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'SAMENLOOP_CONFLICT'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'REQUEST_TOO_EXPENSIVE';
 
 export class AppError extends GraphQLError {
   constructor(
@@ -21,6 +22,13 @@ export class AppError extends GraphQLError {
   ) {
     super(message, { extensions: { ...extensions, code } });
     this.name = 'AppError';
+  }
+}
+
+/** A request that needs more SQL statements than one request may issue (REQUEST_STATEMENT_LIMIT). */
+export class RequestTooExpensiveError extends AppError {
+  constructor(limit: number) {
+    super('REQUEST_TOO_EXPENSIVE', `This request needs more than ${limit} database statements, more than one request may use; it was stopped and nothing it began was kept. Ask for less at once (smaller pages, fewer items).`);
   }
 }
 

@@ -8,3 +8,4 @@ export { lockRoutings, prosecutionRoutingsOf, prosecutionStateOf, reportToProsec
 export { RoutingStatus } from './signal.enums.js';
 export type { RoutingRow, SignalRow } from './signal.queries.js';
 export { announceOverdueRoutings } from './overdue.js';
+export { largestSubmissionBytes } from './request-size.js';

@@ -1,3 +1,4 @@
+import { largestSubmissionBytes } from '../../src/signals/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
 import { RestClient } from '../support/rest.js';
@@ -54,7 +55,7 @@ describe('the REST bridge under abuse', () => {
     const big = 'x'.repeat(70_000);
     expect((await om.post('/api/v1/signals/a/routings/b/decision', { outcome: 'DECLINE', note: big })).status).toBe(413);
     expect((await nza.post('/api/v1/visit-conflict-checks', { providerIds: [big], start: 'x', end: 'y' })).status).toBe(413);
-    expect((await nza.request('POST', '/api/v1/signals/bulk', 'x'.repeat(9 * 1024 * 1024), { 'content-type': 'application/json' })).status).toBe(413);
+    expect((await nza.request('POST', '/api/v1/signals/bulk', 'x'.repeat(largestSubmissionBytes().variables + 1), { 'content-type': 'application/json' })).status).toBe(413);
     expect((await nza.request('POST', '/api/v1/visit-conflict-checks', 'x', { 'content-type': 'text/plain' })).status).toBe(415);
     const problems = await nza.post('/api/v1/visit-conflict-checks', { providerIds: 'x', start: 'morgen', marginDays: 99_999_999_999, extra: 1 });
     expect(problems.status).toBe(400);

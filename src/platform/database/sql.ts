@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { RequestTooExpensiveError } from '../errors.js';
 
 /**
  * Hand-written SQL goes through here: the statement and its values travel separately to PostgreSQL (never
@@ -83,22 +84,36 @@ export function isoTimestamp(column: string): string {
   return `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** Counts the SQL statements issued while a unit of work (a request, a benchmark step) runs. */
+/**
+ * Counts the SQL statements issued while a unit of work (a request, a benchmark step) runs; with a `limit`, the
+ * statement after the limit fails with REQUEST_TOO_EXPENSIVE instead of running (a runaway request stops there,
+ * and its transaction rolls back). Tallies nest: a test's tally around a request counts the request's too.
+ */
 export interface StatementTally {
   count: number;
+  limit?: number;
 }
 
-const tallies = new AsyncLocalStorage<StatementTally>();
+interface TallyScope {
+  tally: StatementTally;
+  outer: TallyScope | undefined;
+}
+
+const tallies = new AsyncLocalStorage<TallyScope>();
 
 export function countStatements<T>(tally: StatementTally, work: () => T): T {
-  return tallies.run(tally, work);
+  return tallies.run({ tally, outer: tallies.getStore() }, work);
 }
 
 /** Hooks the counter into the ORM's query builder; every statement, ORM-made or hand-written, passes there. */
 export function installStatementCounter(em: EntityManager, onStatement?: () => void): void {
-  em.getKnex().on('query', () => {
-    const tally = tallies.getStore();
-    if (tally) tally.count++;
+  em.getKnex().on('query', (query: { sql?: string }) => {
     onStatement?.();
+    // Ending a transaction is never refused: a request stopped by its limit must still roll back.
+    const ending = /^\s*(rollback|release)/i.test(query.sql ?? '');
+    for (let scope = tallies.getStore(); scope; scope = scope.outer) {
+      scope.tally.count++;
+      if (!ending && scope.tally.limit !== undefined && scope.tally.count > scope.tally.limit) throw new RequestTooExpensiveError(scope.tally.limit);
+    }
   });
 }

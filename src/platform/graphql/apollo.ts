@@ -95,6 +95,11 @@ export function formatError(
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return withField(formatted);
+  // The statement limit stops a query from inside the ORM, which wraps what it throws (DriverException) but keeps
+  // its fields: still the limit's own clean error.
+  if ((original as { extensions?: { code?: unknown } } | undefined)?.extensions?.code === 'REQUEST_TOO_EXPENSIVE') {
+    return { message: (original as Error).message, locations: formatted.locations, path: formatted.path, extensions: { code: 'REQUEST_TOO_EXPENSIVE' } };
+  }
   const code = String(formatted.extensions?.code ?? '');
   if (CLIENT_ERROR_CODES.has(code)) return withoutValues(withField(formatted));
   logger.error({ err: original, path: formatted.path }, 'unexpected error while answering a GraphQL request');

@@ -33,8 +33,28 @@ export function graphiqlAvailable(): boolean {
   }
 }
 
+/** The page's own script: a file, not inline, so the pages' Content-Security-Policy needs no 'unsafe-inline'. */
+const START = `const config = JSON.parse(document.getElementById('config').textContent);
+const select = document.getElementById('persona');
+config.personas.forEach((persona, index) => select.add(new Option(persona.label, String(index))));
+if (config.personas.length === 0) select.add(new Option('none: use your own token', '-1'));
+const fetcher = GraphiQL.createFetcher({ url: config.endpoint });
+const root = ReactDOM.createRoot(document.getElementById('graphiql'));
+function render() {
+  const persona = config.personas[Number(select.value)];
+  const headers = persona ? JSON.stringify({ Authorization: 'Bearer ' + persona.token }, null, 2) : '{}';
+  root.render(React.createElement(GraphiQL, {
+    key: select.value, fetcher, defaultQuery: config.query, headers, defaultEditorToolsVisibility: 'headers',
+    shouldPersistHeaders: false,
+  }));
+}
+select.addEventListener('change', render);
+render();
+`;
+
 export function registerGraphiqlAssets(app: FastifyInstance): void {
   const cache = new Map<string, Buffer>();
+  app.get('/graphiql/start.js', async (_request, reply) => reply.header('content-type', 'text/javascript').send(START));
   app.get<{ Params: { file: string } }>('/graphiql/:file', async (request, reply) => {
     const asset = ASSETS[request.params.file];
     if (!asset) return reply.code(404).send({ error: 'not found' });
@@ -79,24 +99,8 @@ export function graphiqlPage(endpoint: string, personas: readonly DemoPersona[])
   <script src="/graphiql/react.js"></script>
   <script src="/graphiql/react-dom.js"></script>
   <script src="/graphiql/graphiql.js"></script>
-  <script>
-    const config = ${data};
-    const select = document.getElementById('persona');
-    config.personas.forEach((persona, index) => select.add(new Option(persona.label, String(index))));
-    if (config.personas.length === 0) select.add(new Option('none: use your own token', '-1'));
-    const fetcher = GraphiQL.createFetcher({ url: config.endpoint });
-    const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-    function render() {
-      const persona = config.personas[Number(select.value)];
-      const headers = persona ? JSON.stringify({ Authorization: 'Bearer ' + persona.token }, null, 2) : '{}';
-      root.render(React.createElement(GraphiQL, {
-        key: select.value, fetcher, defaultQuery: config.query, headers, defaultEditorToolsVisibility: 'headers',
-        shouldPersistHeaders: false,
-      }));
-    }
-    select.addEventListener('change', render);
-    render();
-  </script>
+  <script id="config" type="application/json">${data}</script>
+  <script src="/graphiql/start.js"></script>
 </body>
 </html>`;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
+import { finishSecurityHeaders, registerSecurityHeaders } from './security-headers.js';
 
 export interface Readiness {
   ready: boolean;
@@ -10,9 +11,13 @@ export interface Readiness {
 
 export interface HttpServerOptions {
   logger: Logger;
-  metrics: Metrics;
   readiness: () => Promise<Readiness>;
   production: boolean;
+  /** The largest request body accepted, in bytes (routes may set less); above it 413, never parsed. */
+  bodyLimit: number;
+  metrics: Metrics;
+  /** Serve /metrics on this server; false: on a port of its own (createMetricsServer). */
+  metricsHere: boolean;
   /** Answers what Fastify refuses before any route (a URL that does not decode), when it is a feature's; false: the default. */
   frameworkError?: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => boolean;
 }
@@ -27,7 +32,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 8 * 1024 * 1024,
+    bodyLimit: options.bodyLimit,
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -36,11 +41,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     frameworkErrors: (error, request, reply) => {
+      // No hook has run for these: the security headers are set here, before the answer is sent.
+      reply.header('content-type', 'application/json; charset=utf-8');
+      finishSecurityHeaders(request as FastifyRequest, reply as FastifyReply);
       if (options.frameworkError?.(error, request as FastifyRequest, reply as FastifyReply)) return;
       void (reply as FastifyReply).code(400).send({ error: 'bad request', message: error.message, requestId: request.id });
     },
   });
 
+  registerSecurityHeaders(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -69,8 +78,21 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     const state = await options.readiness();
     return reply.code(state.ready ? 200 : 503).send(state.ready ? { status: 'ready' } : { status: 'not ready', reason: state.reason });
   });
-  app.get('/metrics', async (_request, reply) => {
-    return reply.header('content-type', options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
-  });
+  if (options.metricsHere) serveMetrics(app, options.metrics);
   return app;
+}
+
+/**
+ * /metrics on a server of its own, for METRICS_PORT: bound to 127.0.0.1 by the caller, so that only the host
+ * (a Prometheus agent or sidecar next to the process) reads it — never the public port.
+ */
+export function createMetricsServer(logger: Logger, metrics: Metrics): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  registerSecurityHeaders(app);
+  serveMetrics(app, metrics);
+  return app;
+}
+
+function serveMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
 }

@@ -1,0 +1,54 @@
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
+
+/**
+ * The security headers of the NL API Design Rules (/core/transport/security-headers), on every answer: the API's,
+ * the REST bridge's, the health probes', errors and pages. @fastify/helmet sets the fixed ones; the
+ * Content-Security-Policy depends on what is answered, so it is set here when the answer is known.
+ */
+
+/** For everything that is not a page (JSON, problem+json, CloudEvents, scripts, metrics): nothing may load. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * For the pages we serve (GraphiQL in development, the REST bridge's docs, the console): scripts and styles from
+ * this origin only, no inline script; inline styles are allowed for the libraries' components.
+ */
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+const HEADERS = {
+  contentSecurityPolicy: false, // set below, by kind of answer
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  xFrameOptions: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  xContentTypeOptions: true,
+  // The API is called by other organisations' systems and their pages: a resource policy would block nothing
+  // of ours and only confuse those; CORS stays closed (no Access-Control-* headers are ever sent).
+  crossOriginResourcePolicy: false,
+} as const;
+
+/** For answers Fastify gives before any hook of a route ran (a URL that does not decode): the same headers. */
+const fallback = helmet(HEADERS);
+
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  void app.register(fastifyHelmet, { global: true, ...HEADERS });
+  app.addHook('onSend', async (request, reply, payload) => {
+    finishSecurityHeaders(request, reply);
+    return payload;
+  });
+}
+
+/**
+ * The headers that depend on the answer; and all of them for an answer no hook saw (Fastify's framework errors,
+ * which the server's frameworkErrors handler passes here before sending).
+ */
+export function finishSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  if (!reply.raw.hasHeader('x-content-type-options') && !reply.hasHeader('x-content-type-options')) fallback(request.raw, reply.raw, () => {});
+  const type = String(reply.getHeader('content-type') ?? '');
+  reply.header('content-security-policy', type.startsWith('text/html') ? PAGE_CSP : API_CSP);
+  // API answers are never stored; the libraries' static files say how long they keep (GraphiQL, docs).
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+}
