@@ -16,9 +16,9 @@ export class Migration20261201090821_notifications extends Migration {
     this.addSql(`create table "webhook_subscription" ("id" uuid not null, "organisation" varchar(16) not null, "url" text not null, "event_types" text[] not null, "description" text null, "sealed_secret" bytea not null, "active" boolean not null default true, "deactivated_reason" text null, "created_by_sub" text not null, "created_at" timestamptz not null, "deleted_at" timestamptz null, constraint "webhook_subscription_pkey" primary key ("id"));`);
     this.addSql(`create index "webhook_subscription_organisation_index" on "webhook_subscription" ("organisation");`);
 
-    this.addSql(`create table "webhook_delivery" ("id" uuid not null, "event_seq" bigint not null, "subscription_id" uuid not null, "status" text check ("status" in ('PENDING', 'DELIVERED', 'FAILED', 'DEAD')) not null, "attempts" int not null default 0, "next_attempt_at" timestamptz not null, "last_status_code" int null, "claimed_by" text null, "claim_expires_at" timestamptz null, "created_at" timestamptz not null, "delivered_at" timestamptz null, constraint "webhook_delivery_pkey" primary key ("id"));`);
+    this.addSql(`create table "webhook_delivery" ("id" uuid not null, "event_seq" bigint not null, "subscription_id" uuid not null, "status" text check ("status" in ('PENDING', 'DELIVERED', 'FAILED', 'DEAD')) not null, "attempts" int not null default 0, "next_attempt_at" timestamptz not null, "last_status_code" int null, "claimed_by" text null, "claim_expires_at" timestamptz null, "created_at" timestamptz not null, "window_started_at" timestamptz not null, "attempts_before_window" int not null default 0, "delivered_at" timestamptz null, constraint "webhook_delivery_pkey" primary key ("id"));`);
     this.addSql(`create index "webhook_delivery_subscription_index" on "webhook_delivery" ("subscription_id", "created_at");`);
-    this.addSql(`create index webhook_delivery_due_index on webhook_delivery (next_attempt_at) where status in ('PENDING', 'FAILED');`);
+    this.addSql(`create index webhook_delivery_due_index on webhook_delivery (subscription_id, next_attempt_at) where status in ('PENDING', 'FAILED');`);
     this.addSql(`alter table "webhook_delivery" add constraint "webhook_delivery_once" unique ("event_seq", "subscription_id");`);
 
     this.addSql(`create table "webhook_attempt" ("id" bigserial primary key, "delivery_id" uuid not null, "started_at" timestamptz not null, "duration_ms" int not null, "status_code" int null, "error" text null, "worker" text not null);`);
@@ -33,7 +33,10 @@ export class Migration20261201090821_notifications extends Migration {
 
     this.addSql(`drop table if exists "outbox_event" cascade;`);
 
+    // Set once a routing's due moment has passed and the sweep looked at it (announcing it when undecided), so the
+    // sweep never reads it again. Routings already past due when notifications arrive are not announced late.
     this.addSql(`alter table "signal_routing" add column "overdue_announced_at" timestamptz null;`);
+    this.addSql(`update signal_routing set overdue_announced_at = due_at where due_at <= now();`);
     this.addSql(`create index signal_routing_unannounced_due_index on signal_routing (due_at) where overdue_announced_at is null;`);
 
     for (const statement of [
@@ -41,23 +44,25 @@ export class Migration20261201090821_notifications extends Migration {
       'grant select, insert on webhook_subscription to samenloop_app',
       'grant update (active, deactivated_reason, deleted_at) on webhook_subscription to samenloop_app',
       'grant select, insert on webhook_delivery to samenloop_app',
-      'grant update (status, attempts, next_attempt_at, last_status_code, claimed_by, claim_expires_at, created_at, delivered_at) on webhook_delivery to samenloop_app',
+      'grant update (status, attempts, next_attempt_at, last_status_code, claimed_by, claim_expires_at, window_started_at, attempts_before_window, delivered_at) on webhook_delivery to samenloop_app',
       'grant usage on sequence event_seq_seq, webhook_attempt_id_seq to samenloop_app',
     ]) {
       this.addSql(`${statement};`);
     }
     this.addSql(`create function claim_overdue_routings(at timestamptz, max_rows integer)
-      returns table (routing_id uuid, signal_id uuid, recipient text, submitter text)
+      returns table (routing_id uuid, signal_id uuid, recipient text, submitter text, undecided boolean)
       language sql volatile security definer set search_path = pg_catalog, public as $$
       with due as (
         select r.id from signal_routing r
         where r.due_at <= at and r.overdue_announced_at is null
-          and not exists (select 1 from routing_decision d where d.routing_id = r.id)
         order by r.due_at limit max_rows for update of r skip locked
+      ), marked as (
+        update signal_routing r set overdue_announced_at = at from due where r.id = due.id
+        returning r.id, r.signal_id, r.recipient
       )
-      update signal_routing r set overdue_announced_at = at from due, signal s
-      where r.id = due.id and s.id = r.signal_id
-      returning r.id, r.signal_id, r.recipient, s.source_organisation
+      select m.id, m.signal_id, m.recipient, s.source_organisation,
+        not exists (select 1 from routing_decision d where d.routing_id = m.id)
+      from marked m join signal s on s.id = m.signal_id
     $$;`);
     this.addSql(`revoke all on function claim_overdue_routings(timestamptz, integer) from public;`);
     this.addSql(`grant execute on function claim_overdue_routings(timestamptz, integer) to samenloop_app;`);

@@ -159,7 +159,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     );
     return { depth: row?.depth ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
   });
-  const announceOverdue = () => announceOverdueRoutings(orm.em.fork(), clock());
+  let sweeping: Promise<number> | undefined;
+  const announceOverdue = () => (sweeping ??= announceOverdueRoutings(() => orm.em.fork(), clock()).finally(() => (sweeping = undefined)));
   const overdueSweep = setInterval(() => {
     announceOverdue().catch((error: unknown) => logger.error({ err: error }, 'overdue routings could not be announced'));
   }, OVERDUE_SWEEP_INTERVAL_MS);
@@ -238,6 +239,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await http.close();
       await metricsHttp?.close();
       clearInterval(overdueSweep);
+      await sweeping?.catch(() => 0); // a sweep under way finishes before the pool closes
       await deliveries.stop();
       await apollo.stop();
       await auditWriter.close();

@@ -29,8 +29,8 @@ export async function publishEvents(em: EntityManager, events: readonly NewEvent
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, resource_type text, resource_id uuid)
         returning seq, organisation, type
       )
-      insert into webhook_delivery (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at)
-      select gen_random_uuid(), w.seq, s.id, 'PENDING', 0, ${at}, ${at}
+      insert into webhook_delivery (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at, window_started_at)
+      select gen_random_uuid(), w.seq, s.id, 'PENDING', 0, ${at}, ${at}, ${at}
       from written w join webhook_subscription s on s.organisation = w.organisation and s.active and w.type = any(s.event_types)`,
   );
 }

@@ -1,10 +1,19 @@
-import { requireAction } from '../access/policy.js';
+import { can, requireAction, type Action } from '../access/policy.js';
 import { fragment, isoTimestamp, joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { EVENT_COLUMNS, type EventRow } from './cloud-event.js';
-import { DeliveryStatus, type EventType } from './event.enums.js';
+import { DeliveryStatus, EventResourceType, type EventType } from './event.enums.js';
+
+/** What reading the record an event is about takes (its own rules of reach apply when it is read). */
+const READ_ACTION: Record<EventResourceType, Action> = {
+  [EventResourceType.Signal]: 'signal.read',
+  [EventResourceType.Visit]: 'visit.read',
+  [EventResourceType.CoordinationProposal]: 'visit.read',
+  [EventResourceType.EnforcementAction]: 'enforcement.read',
+  [EventResourceType.Provider]: 'provider.read',
+};
 import { idOrProblem, MAX_EVENT_TYPES } from './notifications.validation.js';
 
 /**
@@ -29,7 +38,13 @@ export async function listEvents(
   const limit = pageSize(first);
   const cursor = context.settings.cursors.decode(after, [cursorPart.integer, cursorPart.integer]);
   if ((filter?.types?.length ?? 0) > MAX_EVENT_TYPES) throw new BadUserInputError('filter.types', `At most ${MAX_EVENT_TYPES} types.`);
-  const conditions: SqlFragment[] = [sqlf`e.organisation = ${viewer.organisation}`, sqlf`e.tx < pg_snapshot_xmin(pg_current_snapshot())`];
+  // A role sees events only about the kinds of record it may read (a planner's feed has no signal events).
+  const readable = Object.values(EventResourceType).filter((type) => can(viewer, READ_ACTION[type]));
+  const conditions: SqlFragment[] = [
+    sqlf`e.organisation = ${viewer.organisation}`,
+    sqlf`e.resource_type = any(${readable}::text[])`,
+    sqlf`e.tx < pg_snapshot_xmin(pg_current_snapshot())`,
+  ];
   if (filter?.types && filter.types.length > 0) conditions.push(sqlf`e.type = any(${filter.types}::text[])`);
   if (filter?.from) conditions.push(sqlf`e.occurred_at >= ${filter.from}`);
   const where = joinSql(conditions, ' and ');
@@ -88,7 +103,9 @@ export async function listDeliveries(
 
 /**
  * Sends an event to a subscription (again): its delivery goes back to PENDING, due now, with a fresh 24-hour
- * window — also for an event from before the subscription existed. Both must be the organisation's own.
+ * window whose backoff starts again at 5 s — also for an event from before the subscription existed. Both must be
+ * the organisation's own, and the subscription one that takes events of that type. A delivery being attempted at
+ * this moment is not taken from its worker: it is answered as it stands.
  */
 export async function redeliverEvent(context: RequestContext, input: { eventId: string; subscriptionId: string }): Promise<DeliveryRow> {
   const viewer = requireViewer(context);
@@ -104,15 +121,25 @@ export async function redeliverEvent(context: RequestContext, input: { eventId: 
       sqlf`with target as (
           select e.seq, s.id as subscription_id from event e join webhook_subscription s on s.organisation = e.organisation
           where e.id = ${eventId}::uuid and s.id = ${subscriptionId}::uuid and e.organisation = ${viewer.organisation} and s.active
+            and e.type = any(s.event_types)
         )
-        insert into webhook_delivery as d (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at)
-        select gen_random_uuid(), seq, subscription_id, ${DeliveryStatus.PENDING}, 0, ${now}, ${now} from target
+        insert into webhook_delivery as d (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at, window_started_at)
+        select gen_random_uuid(), seq, subscription_id, ${DeliveryStatus.PENDING}, 0, ${now}, ${now}, ${now} from target
         on conflict (event_seq, subscription_id) do update
-          set status = ${DeliveryStatus.PENDING}, next_attempt_at = ${now}, created_at = ${now}, claimed_by = null, claim_expires_at = null
+          set status = ${DeliveryStatus.PENDING}, next_attempt_at = ${now}, window_started_at = ${now}, attempts_before_window = d.attempts
+          where d.claimed_by is null or d.claim_expires_at <= ${now}
         returning ${DELIVERY_COLUMNS}`,
     );
-    if (!row) throw new NotFoundError('event', input.eventId.slice(0, 64));
-    context.audit.record({ operation: 'redeliverEvent', resourceType: 'WebhookDelivery', resources: [{ id: row.id, owners: [viewer.organisation] }] });
-    return row;
+    // Nothing written: no such event for such a subscription — or its delivery is in a worker's hands right now.
+    const [current] = row
+      ? [row]
+      : await run<DeliveryRow>(
+          em,
+          sqlf`select ${DELIVERY_COLUMNS} from webhook_delivery d join event e on e.seq = d.event_seq join webhook_subscription s on s.id = d.subscription_id
+            where e.id = ${eventId}::uuid and s.id = ${subscriptionId}::uuid and s.organisation = ${viewer.organisation} and s.active and e.type = any(s.event_types)`,
+        );
+    if (!current) throw new NotFoundError('event', input.eventId.slice(0, 64));
+    context.audit.record({ operation: 'redeliverEvent', resourceType: 'WebhookDelivery', resources: [{ id: current.id, owners: [viewer.organisation] }] });
+    return current;
   });
 }

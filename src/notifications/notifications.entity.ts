@@ -79,7 +79,10 @@ export class WebhookSubscriptionEntity {
 /** One event to one subscription: claimed by a worker with a lease, attempted until delivered or dead. */
 @Entity({ tableName: 'webhook_delivery' })
 @Unique({ name: 'webhook_delivery_once', properties: ['event', 'subscription'] })
-@Index({ name: 'webhook_delivery_due_index', expression: "create index webhook_delivery_due_index on webhook_delivery (next_attempt_at) where status in ('PENDING', 'FAILED')" })
+@Index({
+  name: 'webhook_delivery_due_index',
+  expression: "create index webhook_delivery_due_index on webhook_delivery (subscription_id, next_attempt_at) where status in ('PENDING', 'FAILED')",
+})
 @Index({ name: 'webhook_delivery_subscription_index', properties: ['subscription', 'createdAt'] })
 export class WebhookDeliveryEntity {
   @PrimaryKey({ type: 'uuid' })
@@ -111,6 +114,14 @@ export class WebhookDeliveryEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;
+
+  /** Where the current 24 hours of attempts began: when it was made, or when it was last redelivered. */
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  windowStartedAt!: Date;
+
+  /** The attempts made before the current window (the backoff starts afresh in each). */
+  @Property({ type: 'integer' })
+  attemptsBeforeWindow = 0;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   deliveredAt?: Date | null;

@@ -36,7 +36,10 @@ export async function createWebhookSubscription(
   try {
     await resolveTarget(checkTargetUrl(draft.url, context.settings.webhookTargets), context.settings.webhookTargets);
   } catch (error) {
-    if (error instanceof TargetRefused) throw new BadUserInputError('input.url', `This URL is not accepted: ${error.message}.`);
+    if (error instanceof TargetRefused) {
+      context.log.info({ reason: error.detail }, 'webhook subscription refused');
+      throw new BadUserInputError('input.url', `This URL is not accepted: ${error.message}.`);
+    }
     throw error;
   }
   const signingSecret = newSigningSecret();

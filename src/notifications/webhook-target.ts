@@ -1,61 +1,105 @@
-import { lookup } from 'node:dns/promises';
+import { Resolver } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 
 /**
  * Where webhooks may go. In production: `https://` only, and never to a private, loopback, link-local, shared or
- * cloud-metadata address — unless the host is in WEBHOOK_ALLOWED_HOSTS. Outside production `http://` is allowed to
- * loopback only (local receivers, the tests). The host is resolved once per attempt, the addresses are checked,
- * and the request goes to the address that was checked (no second lookup a DNS rebind could answer differently).
+ * cloud-metadata address. WEBHOOK_ALLOWED_HOSTS names receivers in the operator's own network (`host` or
+ * `host:port`): those may resolve to a private address — never to loopback, link-local or metadata ones. Outside
+ * production `http://` is allowed to loopback only (local receivers, the tests). The host is resolved once per
+ * attempt, the addresses are checked, and the request goes to the address that was checked (no second lookup a
+ * DNS rebind could answer differently).
  */
 export interface TargetPolicy {
   production: boolean;
+  /** Lower-case `host` (any port) or `host:port` entries. */
   allowedHosts: ReadonlySet<string>;
-  /** The resolver (tests give their own; by default the system's). */
+  /** The resolver (tests give their own; by default the system's, bounded in time). */
   resolve: (host: string) => Promise<string[]>;
 }
 
+/**
+ * A refused target. `message` is what the caller is told — the kind of refusal only, never what a host resolved
+ * to or whether it resolved at all (that would map the operator's network); `detail` is for the server's log.
+ */
 export class TargetRefused extends Error {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    readonly detail: string = reason,
+  ) {
     super(reason);
     this.name = 'TargetRefused';
   }
 }
 
-export const systemResolver = async (host: string): Promise<string[]> => (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+/** How long a lookup may take; it counts against the attempt's time-out. */
+export const LOOKUP_TIMEOUT_MS = 3_000;
 
-const FORBIDDEN = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, and the metadata service of every large cloud (169.254.169.254)
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  // No ::ffff:0:0/96 here: a BlockList matches every IPv4 address against it. Mapped addresses are unmapped first.
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv6');
+const resolver = new Resolver({ timeout: 1_000, tries: 2 });
+
+/**
+ * The system's DNS, asked directly (c-ares: no thread of libuv's small pool is held by a slow name server, as
+ * getaddrinfo would), for A and AAAA records at once. `localhost` is loopback without asking anyone.
+ */
+export async function systemResolver(host: string): Promise<string[]> {
+  if (host === 'localhost') return ['127.0.0.1', '::1'];
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  return [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
 }
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+function subnets(list: ReadonlyArray<readonly [string, number]>, family: 'ipv4' | 'ipv6', into = new BlockList()): BlockList {
+  for (const [network, prefix] of list) into.addSubnet(network, prefix, family);
+  return into;
+}
+
+/** Never a target, allow-listed or not: this host itself, link-local and the clouds' metadata, multicast, reserved. */
+const NEVER = subnets(
+  [
+    ['0.0.0.0', 8],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16], // link-local, and the metadata service of every large cloud (169.254.169.254)
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ],
+  'ipv4',
+);
+// No ::ffff:0:0/96 here: a BlockList matches every IPv4 address against it. Mapped addresses are unmapped first.
+subnets(
+  [
+    ['::', 96], // unspecified, loopback, and IPv4-compatible (::a.b.c.d)
+    ['::ffff:0:0:0', 96], // IPv4-translated
+    ['fe80::', 10],
+    ['fec0::', 10], // site-local (deprecated, still routed in places)
+    ['ff00::', 8],
+  ],
+  'ipv6',
+  NEVER,
+);
+
+/** Private and shared ranges, and the IPv6 forms that tunnel to IPv4: only for allow-listed hosts. */
+const PRIVATE = subnets(
+  [
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+  ],
+  'ipv4',
+);
+subnets(
+  [
+    ['64:ff9b::', 96], // NAT64
+    ['64:ff9b:1::', 48], // NAT64, local use
+    ['2001::', 32], // Teredo
+    ['2002::', 16], // 6to4
+    ['fc00::', 7], // unique local
+  ],
+  'ipv6',
+  PRIVATE,
+);
 
 function family(address: string): 'ipv4' | 'ipv6' {
   return isIP(address) === 6 ? 'ipv6' : 'ipv4';
@@ -71,14 +115,24 @@ function unmapped(address: string): string {
   return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
-export function isForbiddenAddress(address: string): boolean {
+function inList(list: BlockList, address: string): boolean {
   const plain = unmapped(address);
-  return FORBIDDEN.check(plain, family(plain));
+  return list.check(plain, family(plain));
+}
+
+/** Whether an address may never be a webhook target in production, allow-listed or not. */
+export function isNeverAllowed(address: string): boolean {
+  return inList(NEVER, address);
+}
+
+/** Whether an address is refused in production unless its host is allow-listed (or always: isNeverAllowed). */
+export function isForbiddenAddress(address: string): boolean {
+  return inList(NEVER, address) || inList(PRIVATE, address);
 }
 
 function isLoopback(address: string): boolean {
   const plain = unmapped(address);
-  return LOOPBACK.check(plain, family(plain));
+  return plain === '::1' || (isIP(plain) === 4 && plain.startsWith('127.'));
 }
 
 /** The URL's form: scheme and shape. Says why it is refused, before anything is resolved or opened. */
@@ -95,18 +149,41 @@ export function checkTargetUrl(raw: string, policy: TargetPolicy): URL {
   throw new TargetRefused(policy.production ? 'only https:// URLs are accepted' : 'only https:// URLs, or http:// to loopback, are accepted');
 }
 
-/** Resolves the host once and returns the address to connect to, or refuses (no connection opened). */
+/** The host of a URL without the brackets of an IPv6 literal, in lower case. */
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
+function isAllowListed(url: URL, policy: TargetPolicy): boolean {
+  const host = hostOf(url);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return policy.allowedHosts.has(host) || policy.allowedHosts.has(`${host}:${port}`);
+}
+
+const NOT_PUBLIC = 'it does not lead to a public address (or to a host in WEBHOOK_ALLOWED_HOSTS)';
+
+/** Resolves the host once (within LOOKUP_TIMEOUT_MS) and returns the address to connect to, or refuses. */
 export async function resolveTarget(url: URL, policy: TargetPolicy): Promise<string> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : await policy.resolve(host).catch(() => [] as string[]);
-  if (addresses.length === 0) throw new TargetRefused(`${host} does not resolve`);
-  const allowed = policy.allowedHosts.has(host.toLowerCase());
-  if (url.protocol === 'http:' && !addresses.every(isLoopback)) throw new TargetRefused('http:// is accepted to loopback only');
-  if (policy.production && !allowed) {
-    const bad = addresses.find(isForbiddenAddress);
-    if (bad) throw new TargetRefused(`${host} resolves to ${bad}, a private, loopback, link-local or metadata address (WEBHOOK_ALLOWED_HOSTS may allow it)`);
+  const host = hostOf(url);
+  const addresses = isIP(host) ? [host] : await withTimeout(policy.resolve(host), LOOKUP_TIMEOUT_MS).catch(() => [] as string[]);
+  if (addresses.length === 0) throw new TargetRefused(NOT_PUBLIC, `${host} does not resolve (within ${LOOKUP_TIMEOUT_MS / 1000} s)`);
+  if (url.protocol === 'http:') {
+    if (!addresses.every(isLoopback)) throw new TargetRefused('http:// is accepted to loopback only', `${host} resolves to ${addresses.join(', ')}`);
+    return addresses[0]!;
+  }
+  if (policy.production) {
+    const listed = isAllowListed(url, policy);
+    const bad = addresses.find((address) => (listed ? isNeverAllowed(address) : isForbiddenAddress(address)));
+    if (bad) throw new TargetRefused(NOT_PUBLIC, `${host} resolves to ${bad}${listed ? ' (never allowed, also for an allow-listed host)' : ''}`);
   }
   return addresses[0]!;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('lookup timed out')), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 export interface PostResult {
@@ -119,6 +196,7 @@ export interface PostResult {
  */
 export function postTo(url: URL, address: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<PostResult> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const host = hostOf(url);
   return new Promise((resolve, reject) => {
     const request = send(
       {
@@ -126,7 +204,8 @@ export function postTo(url: URL, address: string, headers: Record<string, string
         port: url.port || (url.protocol === 'https:' ? 443 : 80),
         path: `${url.pathname}${url.search}`,
         method: 'POST',
-        servername: isIP(url.hostname) ? undefined : url.hostname,
+        // TLS checks the certificate against the name (or IP literal) in the URL, never the address connected to.
+        servername: isIP(host) ? undefined : host,
         headers: { ...headers, host: url.host, 'content-length': String(Buffer.byteLength(body)) },
         timeout: timeoutMs,
       },
@@ -137,10 +216,31 @@ export function postTo(url: URL, address: string, headers: Record<string, string
       },
     );
     // The whole exchange, not only each silence, ends after timeoutMs.
-    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    const deadline = setTimeout(() => request.destroy(new NoAnswer(timeoutMs)), timeoutMs);
+    request.on('timeout', () => request.destroy(new NoAnswer(timeoutMs)));
     request.on('error', reject);
     request.on('close', () => clearTimeout(deadline));
     request.end(body);
   });
+}
+
+class NoAnswer extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs / 1000} s`);
+  }
+}
+
+/**
+ * Why an attempt got no answer, in words that say what happened but not what lies behind the receiver's address
+ * (the attempt log is read by the subscribing organisation).
+ */
+export function describeFailure(error: unknown, budgetMs: number): string {
+  if (error instanceof TargetRefused) return `refused: ${error.message}`;
+  if (error instanceof NoAnswer) return `no answer within ${budgetMs / 1000} s`;
+  const code = String((error as { code?: string }).code ?? '');
+  if (code === 'ECONNREFUSED') return 'the connection was refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was closed before an answer';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'the receiver could not be reached';
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'EPROTO') return 'the TLS connection failed (certificate or protocol)';
+  return 'the delivery failed before an answer';
 }

@@ -40,7 +40,19 @@ export class Metrics {
   /** The delivery queue, read from the database when /metrics is scraped. */
   watchDeliveryQueue(read: () => Promise<{ depth: number; oldestSeconds: number }>): void {
     let last: Promise<{ depth: number; oldestSeconds: number }> | undefined;
-    const current = () => (last ??= read().finally(() => setTimeout(() => (last = undefined), 0)));
+    // Without the database the last values stand: /metrics keeps answering (and shows the outage elsewhere).
+    let known = { depth: 0, oldestSeconds: 0 };
+    // One read per scrape: prom-client asks both gauges in one synchronous pass, so the read is shared until the
+    // next microtask and never reused by a later scrape.
+    const current = () => {
+      if (!last) {
+        last = read()
+          .then((values) => (known = values))
+          .catch(() => known);
+        queueMicrotask(() => (last = undefined));
+      }
+      return last;
+    };
     new Gauge({
       name: 'samenloop_webhook_queue_depth',
       help: 'Deliveries waiting for an attempt (PENDING or FAILED).',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventResourceType, EventType, publishEvents, type NewEvent } from '../../src/notifications/index.js';
 import { uuidv7 } from '../../src/platform/ids.js';
 import { allEvents, EVENTS, feedSettled, publishForTest } from '../support/notifications.js';
+import { RestClient } from '../support/rest.js';
 import { Role, startTestApp, type GraphQLClient, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -88,6 +89,72 @@ describe('the event feed', () => {
     expect(both).toContain(slow.resourceId);
     expect(both).toContain(fast.resourceId);
     expect(both.filter((id) => id === slow.resourceId || id === fast.resourceId)).toHaveLength(2);
+  });
+
+  it('does not pass an event written before a later one of an older transaction (order by transaction, then position)', async () => {
+    const bookmark = await endOfFeed();
+    const older = routed();
+    const newer = routed();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let began!: () => void;
+    const started = new Promise<void>((resolve) => (began = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    // A takes its transaction id first; B then writes its event (the lower position); A writes and commits.
+    const a = t.app.orm.em.fork().transactional(async (tx) => {
+      await tx.getConnection().execute('select pg_current_xact_id()');
+      began();
+      await written;
+      await publishEvents(tx, [newer], t.clock.now());
+    });
+    await started;
+    const b = t.app.orm.em.fork().transactional(async (tx) => {
+      await publishEvents(tx, [older], t.clock.now());
+      wrote();
+      await held;
+    });
+    await a;
+    const first = await page(bookmark, 100);
+    release();
+    await b;
+    await feedSettled((text) => t.sql(text));
+    const second = await page(first.next, 100);
+    const seen = [...first.ids, ...second.ids].filter((id) => id === older.resourceId || id === newer.resourceId);
+    expect(seen.sort()).toEqual([older.resourceId, newer.resourceId].sort());
+  });
+
+  it('is continued over REST by its Link header, also from an empty page', async () => {
+    const rest = new RestClient(t.app, integration.token);
+    const start = await rest.get('/api/v1/events');
+    let link = /<([^>]+)>; rel="next"/.exec(String(start.headers.link))?.[1];
+    for (let page = 0; page < 50 && link; page++) {
+      const next = await rest.get(link);
+      if (next.body.length === 0) break;
+      link = /<([^>]+)>; rel="next"/.exec(String(next.headers.link))?.[1];
+    }
+    expect(link).toMatch(/^\/api\/v1\/events\?after=/);
+    const empty = await rest.get(link!);
+    expect([empty.status, empty.body]).toEqual([200, []]);
+    expect(empty.headers.link).toBe(`<${link}>; rel="next"`);
+    const event = routed();
+    await publish([event]);
+    await feedSettled((text) => t.sql(text));
+    const fresh = await rest.get(link!);
+    expect(fresh.body.map((cloud: any) => cloud.subject)).toEqual([event.resourceId]);
+  });
+
+  it('shows a role only events about what it may read', async () => {
+    const visitEvent = { ...routed(), type: EventType.VISIT_CONFLICT_DETECTED, resourceType: EventResourceType.Visit };
+    const signalEvent = routed();
+    await publish([visitEvent, signalEvent]);
+    await feedSettled((text) => t.sql(text));
+    const planner = (await allEvents(await t.as('NZA', [Role.PLANNER]))).map((event) => event.resourceId);
+    expect(planner).toContain(visitEvent.resourceId);
+    expect(planner).not.toContain(signalEvent.resourceId);
+    const intake = (await allEvents(await t.as('NZA', [Role.INTAKE]))).map((event) => event.resourceId);
+    expect(intake).toContain(signalEvent.resourceId);
+    expect(intake).not.toContain(visitEvent.resourceId);
   });
 
   it('shows only the caller’s organisation’s events, and filters by type and time', async () => {

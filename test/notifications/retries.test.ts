@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventResourceType, EventType } from '../../src/notifications/index.js';
 import { GIVE_UP_AFTER_MS, retryDelayMs } from '../../src/notifications/delivery-worker.js';
 import { uuidv7 } from '../../src/platform/ids.js';
-import { anotherWorker, DELIVERIES, publishForTest, REDELIVER, Receiver, subscribe, SUBSCRIPTIONS, type Subscription } from '../support/notifications.js';
+import { anotherWorker, DELETE_SUBSCRIPTION, DELIVERIES, publishForTest, REDELIVER, Receiver, subscribe, SUBSCRIPTIONS, type Subscription } from '../support/notifications.js';
 import { Role, startTestApp, TestClock, type GraphQLClient, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -104,6 +104,62 @@ describe('retries', () => {
     expect(await answer(nza, theirs!.id)).toEqual(await answer(nza, missing));
     expect(await answer(await integration(), 'not-an-id')).toEqual(await answer(await integration(), missing));
     expect(await t.sql('select 1 from webhook_delivery d join event e on e.seq = d.event_seq where e.id = $1', [theirs!.id])).toEqual([]);
+  });
+});
+
+describe('redelivering', () => {
+  it('starts the backoff afresh, only for types the subscription takes, and leaves a delivery in flight alone', async () => {
+    const subscription = await subscribe(await integration(), receiver.url('/again'), ['VISIT_CONFLICT_DETECTED']);
+    receiver.respond = (request) => (request.path === '/again' ? 500 : 204);
+    await anEvent(EventType.VISIT_CONFLICT_DETECTED);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      expect(await t.app.deliveries.runOnce()).toBe(1);
+      t.clock.set((await deliveriesOf(subscription))[0].nextAttemptAt);
+    }
+    const [failing] = await deliveriesOf(subscription);
+    expect(failing.attempts).toBe(4);
+    const { redeliverEvent } = await (await integration()).ok(REDELIVER, { input: { eventId: failing.event.id, subscriptionId: subscription.id } });
+    expect(redeliverEvent.delivery).toMatchObject({ status: 'PENDING', attempts: 4 });
+    expect(await t.app.deliveries.runOnce()).toBe(1);
+    const [after] = await deliveriesOf(subscription);
+    // The fifth attempt failed; the next waits 5 s (±25 %) again, not the 80 s the fifth failure of the first round would.
+    const gap = Date.parse(after.nextAttemptAt) - t.clock.now().getTime();
+    expect(gap).toBeGreaterThanOrEqual(3_750);
+    expect(gap).toBeLessThanOrEqual(6_250);
+    expect(after.attemptLog).toHaveLength(5);
+
+    // An event of a type this subscription does not take is not sent to it.
+    const [other] = await publishForTest(t, [{ type: EventType.SIGNAL_ROUTED, organisation: 'IJENV', resourceType: EventResourceType.Signal }]);
+    const [otherEvent] = await t.sql<{ id: string }>('select id from event where resource_id = $1', [other]);
+    expect((await (await integration()).fails(REDELIVER, { input: { eventId: otherEvent!.id, subscriptionId: subscription.id } })).code).toBe('NOT_FOUND');
+
+    // While a worker holds the delivery, redelivering answers it as it stands and takes nothing from the worker.
+    await t.sql("update webhook_delivery set claimed_by = 'someone-else', claim_expires_at = $2 where id = $1", [after.id, new Date(t.clock.now().getTime() + 3600_000)]);
+    const { redeliverEvent: held } = await (await integration()).ok(REDELIVER, { input: { eventId: failing.event.id, subscriptionId: subscription.id } });
+    expect(held.delivery).toMatchObject({ id: after.id, status: 'FAILED', attempts: 5 });
+    const [claim] = await t.sql<{ claimed_by: string }>('select claimed_by from webhook_delivery where id = $1', [after.id]);
+    expect(claim!.claimed_by).toBe('someone-else');
+  });
+});
+
+describe('deleting a subscription during an attempt', () => {
+  it('gives the delivery up: the attempt is logged, nothing is tried again', async () => {
+    const subscription = await subscribe(await integration(), receiver.url('/leaving'), ['PROVIDER_LOCATION_ADDED']);
+    receiver.respond = (request) => (request.path === '/leaving' ? { status: 503, delayMs: 300 } : 204);
+    await anEvent(EventType.PROVIDER_LOCATION_ADDED);
+    const round = anotherWorker(t).runOnce();
+    await receiver.waitFor(receiver.received.length + 1);
+    await (await integration()).ok(DELETE_SUBSCRIPTION, { input: { subscriptionId: subscription.id } });
+    await round;
+    const [delivery] = await t.sql<{ status: string; attempts: number; claimed_by: string | null }>(
+      'select status, attempts, claimed_by from webhook_delivery where subscription_id = $1',
+      [subscription.id],
+    );
+    expect(delivery).toEqual({ status: 'DEAD', attempts: 1, claimed_by: null });
+    t.clock.advance(3600_000);
+    while ((await t.app.deliveries.runOnce()) > 0);
+    expect(receiver.at('/leaving')).toHaveLength(1);
+    expect((await t.sql('select status from webhook_delivery where subscription_id = $1', [subscription.id]))[0]).toEqual({ status: 'DEAD' });
   });
 });
 
