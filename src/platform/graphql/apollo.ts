@@ -11,6 +11,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Environment } from '../config.js';
 import { costLimitPlugin } from './cost-limit.js';
 import { textGuardPlugin } from './text-guard.js';
+import { isDatabaseUnavailable } from '../database/availability.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logging.js';
 
@@ -72,6 +73,7 @@ export function createApolloServer<Context extends BaseContext>(options: ApolloO
       ...(armor.plugins as Array<ApolloServerPlugin<Context>>),
       costLimitPlugin<Context>(QUERY_LIMITS.maxCost),
       textGuardPlugin<Context>(),
+      unavailableStatusPlugin<Context>(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       // A federation subgraph would otherwise send Apollo trace data to any gateway that asks for it.
@@ -95,6 +97,15 @@ export function formatError(
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return withField(formatted);
+  if (isDatabaseUnavailable(original)) {
+    logger.warn({ err: original, path: formatted.path }, 'the database is unavailable');
+    return {
+      message: 'The database is not available at the moment; nothing was done. Try again shortly.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
+  }
   // The statement limit stops a query from inside the ORM, which wraps what it throws (DriverException) but keeps
   // its fields: still the limit's own clean error.
   if ((original as { extensions?: { code?: unknown } } | undefined)?.extensions?.code === 'REQUEST_TOO_EXPENSIVE') {
@@ -132,6 +143,20 @@ function withoutValues(formatted: GraphQLFormattedError): GraphQLFormattedError 
     .replace(/ got invalid value .*? at "/, ' has an invalid value at "')
     .replace(/\b\d{9}\b/g, '*********');
   return message === formatted.message ? formatted : { ...formatted, message };
+}
+
+/** An answer that says the service is unavailable (the database, the audit log) is a 503, whatever part failed. */
+function unavailableStatusPlugin<Context extends BaseContext>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          if (response.body.singleResult.errors?.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
+        },
+      };
+    },
+  };
 }
 
 function landingPagePlugin<Context extends BaseContext>(html: () => string): ApolloServerPlugin<Context> {

@@ -50,8 +50,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   registerSecurityHeaders(app);
+  // Once closing has begun, every answer still going out ends its connection: a kept-alive connection would
+  // otherwise hold the shutdown until it timed out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
