@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bridgeFrameworkError, registerBridge } from '../openapi-bridge/bridge.js';
@@ -17,7 +18,7 @@ import { createApolloServer } from './platform/graphql/apollo.js';
 import { Cursors } from './platform/graphql/connection.js';
 import { graphqlHttpErrors } from './platform/graphql/http-errors.js';
 import { metricsPlugin } from './platform/graphql/metrics-plugin.js';
-import { operationKind } from './platform/graphql/operation-kind.js';
+import { operationKind, operationKindPlugin } from './platform/graphql/operation-kind.js';
 import { graphiqlAvailable, graphiqlPage, registerGraphiqlAssets, type DemoPersona } from './platform/http/graphiql.js';
 import { mutationLimiter } from './platform/http/rate-limit.js';
 import { createHttpServer, createMetricsServer, type Readiness } from './platform/http/server.js';
@@ -74,21 +75,30 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const metrics = new Metrics();
-  const orm = await createOrm({
-    url: options.databaseUrl,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    logger,
-    poolSize: config.databasePoolSize,
-    timeouts: { statementMs: config.statementTimeoutMs, idleInTransactionMs: config.idleInTransactionTimeoutMs },
-  });
-  try {
-    await assertApplicationRole(orm.em.fork());
-  } catch (error) {
+  const openPool = async (url: string): Promise<Orm> => {
+    const pool = await createOrm({
+      url,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      logger,
+      poolSize: config.databasePoolSize,
+      timeouts: { statementMs: config.statementTimeoutMs, idleInTransactionMs: config.idleInTransactionTimeoutMs },
+    });
+    try {
+      await assertApplicationRole(pool.em.fork());
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    installStatementCounter(pool.em, () => metrics.sqlStatements.inc());
+    return pool;
+  };
+  const orm = await openPool(options.databaseUrl);
+  // DATABASE_READ_URL: a streaming replica for the reads that tolerate a little staleness (request-context.ts).
+  const replica = config.databaseReadUrl ? await openPool(config.databaseReadUrl).catch(async (error: unknown) => {
     await orm.close();
     throw error;
-  }
-  installStatementCounter(orm.em, () => metrics.sqlStatements.inc());
+  }) : undefined;
 
   const authenticator = new Authenticator({
     issuers: options.issuers,
@@ -110,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema,
     environment: config.environment,
     logger,
-    plugins: [accessGatePlugin(), auditPlugin(logger), metricsPlugin(metrics)],
+    plugins: [operationKindPlugin(), accessGatePlugin(), auditPlugin(logger), metricsPlugin(metrics)],
     landingPage: withGraphiql ? () => graphiqlPage('/graphql', personas) : undefined,
   });
   await apollo.start();
@@ -122,7 +132,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // The largest legitimate request is a bulk submission at its maximum (signals/request-size.ts); nothing more.
     bodyLimit: largestSubmissionBytes().graphql,
     production: config.environment === 'production',
-    readiness: () => readiness(orm),
+    readiness: () => readiness(orm, replica),
     frameworkError: bridgeFrameworkError,
   });
   const metricsHttp = config.metricsPort === undefined ? undefined : createMetricsServer(logger, metrics);
@@ -175,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       authError = error as Error;
     }
     const cache = createLoaderCache();
+    let replicaEm: EntityManager | undefined;
     const audit = new AuditTrail(viewer, request.id, auditWriter, clock);
     // A refused token is a security event: audited (without the token), and attributed to an organisation only
     // when its signature held and its issuer may speak for that organisation.
@@ -190,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       now: clock,
       loader: (factory) => cache(context, factory),
       statements: { count: 0, limit: config.requestStatementLimit },
+      ...(replica ? { replica: () => (replicaEm ??= replica.em.fork()) } : {}),
     };
     return context;
   };
@@ -246,6 +258,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       clearInterval(checkpointing);
       await checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'final audit checkpoint could not be written'));
       await orm.close();
+      await replica?.close();
     },
   };
 }
@@ -260,15 +273,20 @@ export async function pendingMigrations(orm: Orm): Promise<number> {
   return MIGRATIONS.length - Number(row?.applied ?? 0);
 }
 
-async function readiness(orm: Orm): Promise<Readiness> {
+async function readiness(orm: Orm, replica: Orm | undefined): Promise<Readiness> {
+  // A database that hangs (rather than refuses) must not hang the probe.
+  const within2s = <T>(work: Promise<T>) =>
+    Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref())]);
   try {
-    // A database that hangs (rather than refuses) must not hang the probe.
-    const pending = await Promise.race([
-      pendingMigrations(orm),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
-    ]);
-    return pending > 0 ? { ready: false, reason: `${pending} database migrations are not applied yet.` } : { ready: true };
+    const pending = await within2s(pendingMigrations(orm));
+    if (pending > 0) return { ready: false, reason: `${pending} database migrations are not applied yet.` };
   } catch {
     return { ready: false, reason: 'The database cannot be reached.' };
   }
+  try {
+    if (replica) await within2s(sql(replica.em.fork(), 'select 1'));
+  } catch {
+    return { ready: false, reason: 'The read replica (DATABASE_READ_URL) cannot be reached.' };
+  }
+  return { ready: true };
 }

@@ -45,6 +45,21 @@ export interface RequestContext {
   readonly authError?: Error;
   /** The SQL statements this request issued, and how many it may (REQUEST_STATEMENT_LIMIT). */
   readonly statements: StatementTally;
+  /** The kind of GraphQL operation, once Apollo has resolved it (platform/graphql/operation-kind.ts). */
+  operation?: 'query' | 'mutation' | 'subscription';
+  /** The read replica's EntityManager for this request (DATABASE_READ_URL), forked on first use; absent without one. */
+  readonly replica?: () => EntityManager;
+}
+
+/**
+ * Where a read that tolerates a little staleness goes — a list, a planning view, the supervisory load: the read
+ * replica in a query operation, when there is one. In a mutation (its checks and its read-back), inside a
+ * transaction, and for reads by id, everything stays on the primary, so a request always reads its own writes
+ * and a client that just wrote something finds it by its id (docs/deployment.md).
+ */
+export function replicaReads(context: RequestContext): EntityManager {
+  if (!context.replica || context.operation !== 'query' || context.em.isInTransaction()) return context.em;
+  return context.replica();
 }
 
 export function requireViewer(context: RequestContext): Viewer {
@@ -93,11 +108,12 @@ export async function inTransaction<T>(context: RequestContext, work: (em: Entit
 /**
  * Runs reads of row-secured tables (signals and their routings, the audit log) in a short read-only transaction
  * that names the caller's organisation, so the database itself filters what the caller may not see. Inside a
- * transaction of `inTransaction` it simply runs there.
+ * transaction of `inTransaction` it simply runs there. `from` is the primary's EntityManager unless the read may
+ * go to the replica (`replicaReads`).
  */
-export async function asOrganisation<T>(context: RequestContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  if (context.em.isInTransaction()) return work(context.em);
-  return context.em.transactional(
+export async function asOrganisation<T>(context: RequestContext, work: (em: EntityManager) => Promise<T>, from: EntityManager = context.em): Promise<T> {
+  if (from.isInTransaction()) return work(from);
+  return from.transactional(
     async (em) => {
       await nameOrganisation(em, context);
       return work(em);

@@ -5,7 +5,7 @@ import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.j
 import { BadUserInputError, NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
-import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
+import { asOrganisation, replicaReads, requireViewer, type RequestContext } from '../request-context.js';
 import type { EnforcementStatus, EnforcementType } from './enforcement.enums.js';
 import { enforcementColumns, enforcementStatusSql, type EnforcementRow } from './enforcement.queries.js';
 
@@ -101,7 +101,8 @@ async function listActions(
   const cursor = context.settings.cursors.decode(after, [cursorPart.date, cursorPart.uuid]);
   const where = joinSql([visible, ...filterConditions(context, filter)], ' and ');
   const paged = cursor ? sqlf`${where} and (e.imposed_on, e.id) < (${cursor[0]}::date, ${cursor[1]}::uuid)` : where;
-  const read = <Row>(query: SqlFragment) => (context.viewer ? asOrganisation(context, (em) => run<Row>(em, query)) : run<Row>(context.em, query));
+  const reads = replicaReads(context);
+  const read = <Row>(query: SqlFragment) => (context.viewer ? asOrganisation(context, (em) => run<Row>(em, query), reads) : run<Row>(reads, query));
   const rows = await read<EnforcementRow>(
     sqlf`select ${columns} from enforcement_action e join provider ep on ep.id = e.provider_id where ${paged}
       order by e.imposed_on desc, e.id desc limit ${limit + 1}`,

@@ -6,7 +6,7 @@ import { sql, sqlOne } from '../platform/database/sql.js';
 import { BadUserInputError, NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
-import { requireViewer, type RequestContext } from '../request-context.js';
+import { replicaReads, requireViewer, type RequestContext } from '../request-context.js';
 import { gemeentecodeProblem } from './identifiers.js';
 import { PROVIDER_COLUMNS, type ProviderRow } from './provider.loaders.js';
 import type { Provider } from './provider.types.js';
@@ -83,8 +83,9 @@ export async function listProviders(
   }
   const where = conditions.join(' and ');
   const pageConditions = cursor ? `${where} and (lower(p.name), p.id) > (?, ?::uuid)` : where;
+  const reads = replicaReads(context);
   const rows = await sql<ProviderRow & { sortName: string }>(
-    context.em,
+    reads,
     `select ${PROVIDER_COLUMNS}, lower(p.name) as "sortName" from provider p
      where ${pageConditions} order by lower(p.name), p.id limit ?`,
     [...params, ...(cursor ?? []), limit + 1],
@@ -102,7 +103,7 @@ export async function listProviders(
     (row) => row,
     (row) => [row.sortName, row.id],
     async () => {
-      const [count] = await sql<{ count: string }>(context.em, `select count(*) from provider p where ${where}`, params);
+      const [count] = await sql<{ count: string }>(reads, `select count(*) from provider p where ${where}`, params);
       return Number(count?.count ?? 0);
     },
   );

@@ -5,7 +5,7 @@ import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.j
 import { NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
-import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
+import { asOrganisation, replicaReads, requireViewer, type RequestContext } from '../request-context.js';
 import type { SignalCategory, SignalStatus } from './signal.enums.js';
 import { routingsOfSignal, signalById } from './signal.loaders.js';
 import { signalColumns, signalStatusSql, type SignalRow } from './signal.queries.js';
@@ -74,8 +74,11 @@ export async function listSignals(
   }
   const where = joinSql(conditions, ' and ');
   const page = cursor ? sqlf`${where} and (s.received_at, s.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
-  const rows = await asOrganisation(context, (em) =>
-    run<SignalRow>(em, sqlf`select ${signalColumns('s', now)} from signal s where ${page} order by s.received_at desc, s.id desc limit ${limit + 1}`),
+  const reads = replicaReads(context);
+  const rows = await asOrganisation(
+    context,
+    (em) => run<SignalRow>(em, sqlf`select ${signalColumns('s', now)} from signal s where ${page} order by s.received_at desc, s.id desc limit ${limit + 1}`),
+    reads,
   );
   const shown = rows.slice(0, limit);
   // The recipients are owners too; the routings loaded here are the ones the page's fields then use.
@@ -90,7 +93,7 @@ export async function listSignals(
     })),
   });
   return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.receivedAt, row.id], async () => {
-    const [count] = await asOrganisation(context, (em) => run<{ count: string }>(em, sqlf`select count(*) from signal s where ${where}`));
+    const [count] = await asOrganisation(context, (em) => run<{ count: string }>(em, sqlf`select count(*) from signal s where ${where}`), reads);
     return Number(count?.count ?? 0);
   });
 }

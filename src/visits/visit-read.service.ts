@@ -10,7 +10,7 @@ import { BadUserInputError, InputProblems, NotFoundError } from '../platform/err
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
 import { addCalendarDays } from '../platform/time.js';
-import { requireViewer, type RequestContext } from '../request-context.js';
+import { replicaReads, requireViewer, type RequestContext } from '../request-context.js';
 import { ConflictScope, type VisitStatus } from './visit.enums.js';
 import { visitById, type ConflictView } from './visit.loaders.js';
 import { toVisitRow, visitColumns, visitJoins, type VisitRow } from './visit.queries.js';
@@ -64,8 +64,9 @@ export async function listVisits(
   const cursor = context.settings.cursors.decode(after, [cursorPart.timestamp, cursorPart.uuid]);
   const where = joinSql([visitVisibleSql(viewer, 'v'), ...filterConditions(context, filter)], ' and ');
   const page = cursor ? sqlf`${where} and (lower(v_s.w), v.id) > (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
+  const reads = replicaReads(context);
   const rows = await run<VisitRow>(
-    context.em,
+    reads,
     sqlf`select ${visitColumns(viewer)} from visit v ${visitJoins(viewer)} where ${page} order by lower(v_s.w), v.id limit ${limit + 1}`,
   );
   const shown = rows.slice(0, limit);
@@ -75,7 +76,7 @@ export async function listVisits(
     resources: shown.map((row) => ({ id: row.id, owners: owners(row) })),
   });
   return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.windowStart, row.id], async () => {
-    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from visit v ${visitJoins(viewer)} where ${where}`);
+    const [count] = await run<{ count: string }>(reads, sqlf`select count(*) from visit v ${visitJoins(viewer)} where ${where}`);
     return Number(count?.count ?? 0);
   });
 }
@@ -141,7 +142,8 @@ export async function checkVisitConflicts(
   const margin = input.marginDays ?? context.settings.conflictMarginDays;
   if (!Number.isInteger(margin) || margin < 0 || margin > 365) problems.add('input.marginDays', 'marginDays must be between 0 and 365.');
   problems.throwIfAny();
-  const visible = await visibleProviderIds(context.em, viewer, providerIds);
+  const reads = replicaReads(context);
+  const visible = await visibleProviderIds(reads, viewer, providerIds);
   providerIds.forEach((id, index) => {
     if (!visible.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
   });
@@ -150,7 +152,7 @@ export async function checkVisitConflicts(
   const planned = sqlf`visit_planning_window(${rangeLiteral(window)}::tstzrange, ${input.announced ?? true})`;
   const excluded = input.excludeVisitId ? (parseUuid(input.excludeVisitId) ?? null) : null;
   const rows = await run<VisitRow & { scope: ConflictScope; gapDays: number }>(
-    context.em,
+    reads,
     sqlf`select ${visitColumns(viewer, 'o')},
         case when o.lead_organisation = ${viewer.organisation} then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
         visit_gap_days(${planned}, visit_planning_window(o.time_window, o.announced)) as "gapDays"
@@ -200,7 +202,8 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   requireAction(viewer, 'visit.read');
   const period = days ?? 90;
   if (!Number.isInteger(period) || period < 1 || period > 366) throw new BadUserInputError('days', 'days must be between 1 and 366.');
-  const provider = await findVisibleProvider(context.em, viewer, providerId);
+  const reads = replicaReads(context);
+  const provider = await findVisibleProvider(reads, viewer, providerId);
   if (!provider) {
     context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resources: [{ id: providerId.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('provider', providerId.slice(0, 64));
@@ -209,7 +212,7 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   const to = addCalendarDays(context.now(), period);
   // Only visits the viewer may see count: the load says nothing about visits hidden from it.
   const rows = await run<{ id: string; leadCode: string; participants: string[] }>(
-    context.em,
+    reads,
     sqlf`select v.id, v.lead_organisation as "leadCode", v.participants from visit_provider vp join visit v on v.id = vp.visit_id
       where vp.provider_id = ${provider.id} and vp.active and vp.time_window && tstzrange(${from}, ${to}) and ${visitVisibleSql(viewer, 'v')}`,
   );

@@ -48,7 +48,8 @@ interface RunAs {
   gid?: number;
 }
 
-const READY = 'database system is ready to accept connections';
+// A primary says "…accept connections", a hot standby "…accept read-only connections".
+const READY = 'database system is ready to accept';
 
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const { logger } = options;

@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, parse, type DocumentNode, type OperationTypeNode } from 'graphql';
 
 /**
@@ -19,4 +20,20 @@ export function operationKind(method: string, body: unknown): OperationTypeNode 
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   const chosen = typeof operationName === 'string' ? operations.find((operation) => operation.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   return chosen?.operation;
+}
+
+/**
+ * Writes the kind of the operation Apollo resolved onto the request context, for what depends on it inside
+ * (reads that may go to the read replica only in a query: request-context.ts `replicaReads`).
+ */
+export function operationKindPlugin<Context extends { operation?: 'query' | 'mutation' | 'subscription' }>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }) {
+          contextValue.operation = operation?.operation as Context['operation'];
+        },
+      };
+    },
+  };
 }
