@@ -4,7 +4,7 @@
 # docs/configuration.md); it refuses to start without them. With DATABASE_OWNER_URL it applies migrations at
 # start-up; or run `node dist/src/cli/migrate.js` with DATABASE_OWNER_URL first to do it separately.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -14,7 +14,7 @@ COPY migrations ./migrations
 COPY openapi-bridge ./openapi-bridge
 RUN npx tsc -p tsconfig.build.json
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0

@@ -159,7 +159,7 @@ describe('SIGTERM under load', () => {
   it('lets the requests in flight finish, refuses new ones, and exits 0', async () => {
     const database = await createTestDatabase();
     const installation = await Installation.create();
-    const server = await startServerProcess(installation.env(database.appUrl, { SHUTDOWN_GRACE_MS: '20000', LOG_LEVEL: 'info' }));
+    const server = await startServerProcess(installation.env(database.appUrl, { SHUTDOWN_GRACE_MS: '20000' }));
     servers.push(server);
     const token = await installation.token('NZA', ['INTAKE', 'PLANNER']);
     const provider = (await graphql(server.url, token, REGISTER, { input: { name: 'Druk', kvkNumber: freshKvk(), sectors: ['VERPLEEGHUIS'], locations: [dutchLocation('GM0363')] } })).body.data

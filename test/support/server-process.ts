@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/platform/database/embedded.js';
-import { TestIssuer } from './test-app.js';
+import { TestIssuer } from './test-issuer.js';
 
 /**
  * The built server (dist/src/main.js) as its own process, in production mode, the way an operator runs it:
