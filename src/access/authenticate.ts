@@ -1,7 +1,7 @@
-import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { TokenRejectedError } from '../platform/errors.js';
 import { issuerMaySpeakFor, type TrustedIssuer } from './issuers.js';
-import { keySetFor } from './jwks.js';
+import { keySetFor, type KeySet } from './jwks.js';
 import { isOrganisationCode, organisationKindOf } from './organisations.js';
 import { isRole, type Role } from './roles.js';
 import type { Viewer } from './viewer.js';
@@ -19,16 +19,36 @@ export interface AuthenticatorOptions {
   onRejected?: (reason: string, issuer: string | undefined) => void;
   /** Called when an issuer's keys could not be refreshed and the last good ones stand in. */
   onWarning?: (message: string, details: Record<string, unknown>) => void;
+  /** How many verified tokens are remembered; default VERIFIED_TOKEN_CACHE_SIZE. */
+  cacheSize?: number;
 }
 
 interface IssuerKeys {
   config: TrustedIssuer;
-  keys: JWTVerifyGetKey;
+  keys: KeySet;
+}
+
+/** How many verified tokens are remembered (least recently used go first). */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/** A token that passed every check: trusted again until it expires, while its issuer's key set is unchanged. */
+interface Verified {
+  viewer: Viewer;
+  /** `exp` in ms, with the leeway jose allows. */
+  expiresAt: number;
+  issuer: IssuerKeys;
+  generation: object;
 }
 
 export class Authenticator {
   private readonly issuers = new Map<string, IssuerKeys>();
   private readonly clock: Clock;
+  /**
+   * Verified tokens, by token. A hit skips decoding and the signature check, never the expiry: and when the
+   * issuer's key set was read again since (a key added or removed), the token is verified again — so a removed
+   * key stops being trusted exactly as fast as without the cache. Refusals are never cached (each is logged).
+   */
+  private readonly verified = new Map<string, Verified>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -47,6 +67,15 @@ export class Authenticator {
   }
 
   async verify(token: string): Promise<Viewer> {
+    const known = this.verified.get(token);
+    if (known) {
+      this.verified.delete(token);
+      const generation = await known.issuer.keys.generation().catch(() => undefined);
+      if (generation === known.generation && this.clock().getTime() < known.expiresAt) {
+        this.verified.set(token, known); // most recently used last
+        return known.viewer;
+      }
+    }
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
@@ -57,9 +86,11 @@ export class Authenticator {
     if (!issuer) throw this.reject('the token issuer is not trusted');
 
     const now = this.clock();
+    // Taken before verifying: a key set read again meanwhile makes the next use verify again.
+    const generation = await issuer.keys.generation().catch(() => undefined);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, issuer.keys, {
+      ({ payload } = await jwtVerify(token, issuer.keys.getKey, {
         issuer: issuer.config.issuer,
         audience: issuer.config.audience,
         algorithms: ACCEPTED_ALGORITHMS,
@@ -75,7 +106,14 @@ export class Authenticator {
     if (typeof payload.iat === 'number' && payload.iat > now.getTime() / 1000 + CLOCK_LEEWAY_SECONDS) {
       throw this.reject('the token was issued in the future', issuer.config, payload);
     }
-    return this.viewerFrom(payload, issuer.config);
+    const viewer = this.viewerFrom(payload, issuer.config);
+    if (generation) this.remember(token, { viewer, expiresAt: (payload.exp! + CLOCK_LEEWAY_SECONDS) * 1000, issuer, generation });
+    return viewer;
+  }
+
+  private remember(token: string, entry: Verified): void {
+    if (this.verified.size >= (this.options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE)) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, entry);
   }
 
   private viewerFrom(payload: JWTPayload, issuer: TrustedIssuer): Viewer {

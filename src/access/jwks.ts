@@ -38,12 +38,22 @@ interface Loaded {
   freshUntil: number;
 }
 
-export function keySetFor(jwksUri: string, options: KeySetOptions): JWTVerifyGetKey {
+/**
+ * An issuer's keys for `jwtVerify`, and the generation of the key set they come from: the same object for as long
+ * as the set has not been read again, so that a token verified with it may be trusted again without checking its
+ * signature once more (authenticate.ts). Asking for the generation refreshes the set exactly as verifying would.
+ */
+export interface KeySet {
+  getKey: JWTVerifyGetKey;
+  generation(): Promise<object>;
+}
+
+export function keySetFor(jwksUri: string, options: KeySetOptions): KeySet {
   const url = new URL(jwksUri);
   return url.protocol === 'file:' ? fileKeySet(fileURLToPath(url), options) : remoteKeySet(url, options);
 }
 
-function fileKeySet(file: string, options: KeySetOptions): JWTVerifyGetKey {
+function fileKeySet(file: string, options: KeySetOptions): KeySet {
   let loaded: (Loaded & { version: string }) | undefined;
   let checkedAt = 0;
   const version = async () => {
@@ -67,21 +77,24 @@ function fileKeySet(file: string, options: KeySetOptions): JWTVerifyGetKey {
     }
     return loaded;
   };
-  return async (header, token) => {
-    const keys = await current();
-    try {
-      return await keys.keys(header, token);
-    } catch (error) {
-      // A key added a moment ago: read the file again, at most every few seconds.
-      if (error instanceof joseErrors.JWKSNoMatchingKey && options.now() - keys.at >= KEY_SET_TIMING.minAgeMs) {
-        return (await load()).keys(header, token);
+  return {
+    generation: current,
+    getKey: async (header, token) => {
+      const keys = await current();
+      try {
+        return await keys.keys(header, token);
+      } catch (error) {
+        // A key added a moment ago: read the file again, at most every few seconds.
+        if (error instanceof joseErrors.JWKSNoMatchingKey && options.now() - keys.at >= KEY_SET_TIMING.minAgeMs) {
+          return (await load()).keys(header, token);
+        }
+        throw error;
       }
-      throw error;
-    }
+    },
   };
 }
 
-function remoteKeySet(url: URL, options: KeySetOptions): JWTVerifyGetKey {
+function remoteKeySet(url: URL, options: KeySetOptions): KeySet {
   let loaded: Loaded | undefined;
   let inFlight: Promise<Loaded> | undefined;
 
@@ -114,16 +127,20 @@ function remoteKeySet(url: URL, options: KeySetOptions): JWTVerifyGetKey {
     return inFlight;
   };
 
-  return async (header, token) => {
-    const keys = loaded && options.now() < loaded.freshUntil ? loaded : await refresh();
-    try {
-      return await keys.keys(header, token);
-    } catch (error) {
-      if (error instanceof joseErrors.JWKSNoMatchingKey && options.now() - keys.at >= KEY_SET_TIMING.minAgeMs) {
-        return (await refresh()).keys(header, token);
+  const current = async () => (loaded && options.now() < loaded.freshUntil ? loaded : refresh());
+  return {
+    generation: current,
+    getKey: async (header, token) => {
+      const keys = await current();
+      try {
+        return await keys.keys(header, token);
+      } catch (error) {
+        if (error instanceof joseErrors.JWKSNoMatchingKey && options.now() - keys.at >= KEY_SET_TIMING.minAgeMs) {
+          return (await refresh()).keys(header, token);
+        }
+        throw error;
       }
-      throw error;
-    }
+    },
   };
 }
 
