@@ -10,6 +10,7 @@ import { Migration20261201074558_merge_audience as M6 } from './Migration2026120
 import { Migration20261201080342_enforcement as M7 } from './Migration20261201080342_enforcement.js';
 import { Migration20261201090000_una_via as M8 } from './Migration20261201090000_una_via.js';
 import { Migration20261201090821_notifications as M9 } from './Migration20261201090821_notifications.js';
+import { Migration20261201113424_sql_definitions as M10 } from './Migration20261201113424_sql_definitions.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261201080342_enforcement', class: M7 },
   { name: 'Migration20261201090000_una_via', class: M8 },
   { name: 'Migration20261201090821_notifications', class: M9 },
+  { name: 'Migration20261201113424_sql_definitions', class: M10 },
 ];

@@ -10,6 +10,7 @@ import type { RequestContext } from '../src/request-context.js';
 import { registerApiDocs } from './api-docs.js';
 import { API_VERSION, BRIDGE_PREFIX, openApiDocument } from './document.js';
 import { MAX_INVALID_PARAMS, problem, problemOf, PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA, unauthenticated, type InvalidParam, type Problem } from './problem.js';
+import { changes } from './route-kit.js';
 import { bridgeRoutes, type BridgeRoute, type RouteInput } from './routes.js';
 
 export interface BridgeOptions {
@@ -89,7 +90,8 @@ function registerRoute(bridge: FastifyInstance, route: BridgeRoute, options: Bri
         return sendProblem(reply, unauthenticated(path(request)));
       }
     },
-    ...(route.method !== 'GET' && options.limitChanges ? { preHandler: options.limitChanges } : {}),
+    // Only routes whose operation is a mutation count as changes (POST /visit-conflict-checks writes nothing).
+    ...(changes(route) && options.limitChanges ? { preHandler: options.limitChanges } : {}),
     handler: async (request, reply) => {
       const input: RouteInput = {
         body: request.body,
@@ -229,3 +231,4 @@ export function bridgeFrameworkError(error: FastifyError, request: FastifyReques
   void sendProblem(reply, problem('BAD_USER_INPUT', error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid.' : 'The request is not valid.', request.url.split('?')[0]!.slice(0, 200)));
   return true;
 }
+

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { JsonSchema } from './json-schema.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA } from './problem.js';
+import { changes } from './route-kit.js';
 import type { BridgeRoute } from './routes.js';
 
 /** The version of the REST bridge's contract (semver), sent as API-Version on every answer. */
@@ -30,7 +31,7 @@ const CHANGE_ERRORS = [429];
 
 /** The error statuses a route can answer with: its own and the common ones, in order. */
 export function errorStatuses(route: BridgeRoute): number[] {
-  return [...new Set([...route.errors, ...COMMON_ERRORS, ...(route.body ? BODY_ERRORS : []), ...(route.method !== 'GET' ? CHANGE_ERRORS : [])])].sort((a, b) => a - b);
+  return [...new Set([...route.errors, ...COMMON_ERRORS, ...(route.body ? BODY_ERRORS : []), ...(changes(route) ? CHANGE_ERRORS : [])])].sort((a, b) => a - b);
 }
 
 const API_VERSION_HEADER = { description: 'The version of this API (semver).', schema: { type: 'string', example: API_VERSION } };

@@ -1,4 +1,4 @@
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { Kind, OperationTypeNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { selectionSchema, type JsonSchema } from './json-schema.js';
 
 /**
@@ -101,3 +101,7 @@ export const pageSchema = (schema: GraphQLSchema, operation: DocumentNode, path:
   additionalProperties: false,
 });
 
+/** Whether a route's operation changes something: the limit on changes applies to exactly those. */
+export function changes(route: BridgeRoute): boolean {
+  return route.operation.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.MUTATION);
+}

@@ -12,6 +12,8 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { ENTITIES } from './modules.js';
 import type { Config } from './platform/config.js';
 import { createOrm, type Orm } from './platform/database/orm.js';
+import { ReadReplica } from './platform/database/read-replica.js';
+import { schemaLag } from './platform/database/schema-state.js';
 import { assertApplicationRole } from './platform/database/roles.js';
 import { countStatements, installStatementCounter, sql } from './platform/database/sql.js';
 import { createApolloServer } from './platform/graphql/apollo.js';
@@ -95,10 +97,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
   const orm = await openPool(options.databaseUrl);
   // DATABASE_READ_URL: a streaming replica for the reads that tolerate a little staleness (request-context.ts).
-  const replica = config.databaseReadUrl ? await openPool(config.databaseReadUrl).catch(async (error: unknown) => {
-    await orm.close();
-    throw error;
-  }) : undefined;
+  const replica = config.databaseReadUrl
+    ? new ReadReplica(
+        await openPool(config.databaseReadUrl).catch(async (error: unknown) => {
+          await orm.close();
+          throw error;
+        }),
+        logger,
+      )
+    : undefined;
 
   const authenticator = new Authenticator({
     issuers: options.issuers,
@@ -132,7 +139,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // The largest legitimate request is a bulk submission at its maximum (signals/request-size.ts); nothing more.
     bodyLimit: largestSubmissionBytes().graphql,
     production: config.environment === 'production',
-    readiness: () => readiness(orm, replica),
+    readiness: () => readiness(orm),
     frameworkError: bridgeFrameworkError,
   });
   const metricsHttp = config.metricsPort === undefined ? undefined : createMetricsServer(logger, metrics);
@@ -201,7 +208,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       now: clock,
       loader: (factory) => cache(context, factory),
       statements: { count: 0, limit: config.requestStatementLimit },
-      ...(replica ? { replica: () => (replicaEm ??= replica.em.fork()) } : {}),
+      ...(replica ? { replica: () => (replicaEm ??= replica.fork()) } : {}),
     };
     return context;
   };
@@ -264,29 +271,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
 }
 
 /** How many of this build's migrations the database has not applied. */
-export async function pendingMigrations(orm: Orm): Promise<number> {
-  const [row] = await sql<{ applied: string }>(
-    orm.em.fork(),
-    'select count(*) as applied from mikro_orm_migrations where name = any(?::text[])',
-    [MIGRATIONS.map((migration) => migration.name)],
-  );
-  return MIGRATIONS.length - Number(row?.applied ?? 0);
-}
-
-async function readiness(orm: Orm, replica: Orm | undefined): Promise<Readiness> {
+async function readiness(orm: Orm): Promise<Readiness> {
   // A database that hangs (rather than refuses) must not hang the probe.
   const within2s = <T>(work: Promise<T>) =>
     Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref())]);
   try {
-    const pending = await within2s(pendingMigrations(orm));
-    if (pending > 0) return { ready: false, reason: `${pending} database migrations are not applied yet.` };
+    const lag = await within2s(schemaLag(orm.em.fork()));
+    if (lag) return { ready: false, reason: lag };
   } catch {
     return { ready: false, reason: 'The database cannot be reached.' };
-  }
-  try {
-    if (replica) await within2s(sql(replica.em.fork(), 'select 1'));
-  } catch {
-    return { ready: false, reason: 'The read replica (DATABASE_READ_URL) cannot be reached.' };
   }
   return { ready: true };
 }

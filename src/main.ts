@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadDevIssuer, type DevIssuer } from './access/dev-issuer.js';
 import { readTrustedIssuersFile, type TrustedIssuer } from './access/issuers.js';
-import { buildApp, pendingMigrations, type App } from './app.js';
+import { buildApp, type App } from './app.js';
 import { AuditWriter } from './audit/index.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { demoTokens } from './demo/personas.js';
@@ -10,6 +10,7 @@ import type { DemoPersona } from './platform/http/graphiql.js';
 import { openDatabase, type OpenDatabase } from './platform/database/connect.js';
 import { waitForDatabase } from './platform/database/availability.js';
 import { migrateAsOwner } from './platform/database/migrate.js';
+import { schemaLag } from './platform/database/schema-state.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { loadSecretKey } from './platform/secrets.js';
 
@@ -93,9 +94,9 @@ async function main(): Promise<void> {
     demoPersonas: async () => personas,
   });
   running.app = app;
-  const pending = await pendingMigrations(app.orm);
-  if (pending > 0) {
-    throw new Error(`${pending} database migrations are not applied; run \`npm run migrate\` (it needs DATABASE_OWNER_URL), or set DATABASE_OWNER_URL so that the server applies them at start-up.`);
+  const lag = await schemaLag(app.orm.em.fork());
+  if (lag) {
+    throw new Error(`${lag} Run \`npm run migrate\` (it needs DATABASE_OWNER_URL), or set DATABASE_OWNER_URL so that the server applies them at start-up.`);
   }
   if (config.environment === 'development') {
     const writer = new AuditWriter(() => app.orm.em.fork());
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
   }
   await app.http.listen({ host: config.host, port: config.port });
   // Only the host itself reads the metrics: never the public port in production (docs/deployment.md).
-  if (app.metricsHttp) await app.metricsHttp.listen({ host: '127.0.0.1', port: config.metricsPort! });
+  if (app.metricsHttp) await app.metricsHttp.listen({ host: config.metricsHost, port: config.metricsPort! });
   if (stopping) return;
   printWelcome(config, personas, logger);
 }

@@ -1,3 +1,4 @@
+import { SchemaDefinitionEntity } from './platform/database/definitions.js';
 import { AuditChainHeadEntity, AuditEventEntity, AuditResolver } from './audit/index.js';
 import {
   EnforcementActionEntity,
@@ -38,6 +39,7 @@ import {
 
 /** The features the service is made of: their tables and their GraphQL resolvers. */
 export const ENTITIES = [
+  SchemaDefinitionEntity,
   OrganisationEntity,
   ProviderEntity,
   LocationEntity,

@@ -47,6 +47,8 @@ export interface Config {
   databaseConnectTimeoutMs: number;
   /** The port /metrics is served on, bound to 127.0.0.1 (always in production: 9464 by default); undefined: the main port. */
   metricsPort: number | undefined;
+  /** The interface /metrics listens on (METRICS_HOST): 127.0.0.1 unless the scraper sits outside the process's host or container. */
+  metricsHost: string;
   /** Mutations one client (organisation + sub) may send per minute to this replica; 0: no limit. */
   mutationsPerMinute: number;
   /** SQL statements one request may issue before it is stopped with REQUEST_TOO_EXPENSIVE. */
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const metricsPortRaw = value('METRICS_PORT');
   const metricsPort = metricsPortRaw !== undefined || production ? parseInteger('METRICS_PORT', metricsPortRaw, 9464, 1, 65_535, problems) : undefined;
   if (metricsPort !== undefined && metricsPort === port) problems.push(`METRICS_PORT must differ from PORT (both ${port}).`);
+  const metricsHost = value('METRICS_HOST') ?? '127.0.0.1';
   const mutationsPerMinute = parseInteger('RATE_LIMIT_MUTATIONS_PER_MINUTE', value('RATE_LIMIT_MUTATIONS_PER_MINUTE'), 600, 0, 1_000_000, problems);
   const requestStatementLimit = parseInteger('REQUEST_STATEMENT_LIMIT', value('REQUEST_STATEMENT_LIMIT'), 500, 5, 100_000, problems);
   const apiDocsRaw = value('API_DOCS');
@@ -181,6 +184,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseReadUrl,
     databaseConnectTimeoutMs,
     metricsPort,
+    metricsHost,
     mutationsPerMinute,
     requestStatementLimit,
   };

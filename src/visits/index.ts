@@ -11,3 +11,4 @@ export { visitById } from './visit.loaders.js';
 export type { VisitRow } from './visit.queries.js';
 export { OrganisationLoad, SupervisoryLoad } from './visit.types.js';
 export type { SupervisoryLoadResult } from './visit-read.service.js';
+export { VISIT_DEFINITIONS } from './sql/index.js';

@@ -142,8 +142,8 @@ export async function checkVisitConflicts(
   const margin = input.marginDays ?? context.settings.conflictMarginDays;
   if (!Number.isInteger(margin) || margin < 0 || margin > 365) problems.add('input.marginDays', 'marginDays must be between 0 and 365.');
   problems.throwIfAny();
-  const reads = replicaReads(context);
-  const visible = await visibleProviderIds(reads, viewer, providerIds);
+  // The providers by id, on the primary (one registered a moment ago is found); the conflicts may lag.
+  const visible = await visibleProviderIds(context.em, viewer, providerIds);
   providerIds.forEach((id, index) => {
     if (!visible.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
   });
@@ -152,7 +152,7 @@ export async function checkVisitConflicts(
   const planned = sqlf`visit_planning_window(${rangeLiteral(window)}::tstzrange, ${input.announced ?? true})`;
   const excluded = input.excludeVisitId ? (parseUuid(input.excludeVisitId) ?? null) : null;
   const rows = await run<VisitRow & { scope: ConflictScope; gapDays: number }>(
-    reads,
+    replicaReads(context),
     sqlf`select ${visitColumns(viewer, 'o')},
         case when o.lead_organisation = ${viewer.organisation} then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
         visit_gap_days(${planned}, visit_planning_window(o.time_window, o.announced)) as "gapDays"
@@ -202,8 +202,8 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   requireAction(viewer, 'visit.read');
   const period = days ?? 90;
   if (!Number.isInteger(period) || period < 1 || period > 366) throw new BadUserInputError('days', 'days must be between 1 and 366.');
-  const reads = replicaReads(context);
-  const provider = await findVisibleProvider(reads, viewer, providerId);
+  // The provider by id, on the primary (one registered a moment ago is found); the count may lag.
+  const provider = await findVisibleProvider(context.em, viewer, providerId);
   if (!provider) {
     context.audit.record({ operation: 'supervisoryLoad', resourceType: 'Provider', resources: [{ id: providerId.slice(0, 64), owners: [] }], outcome: 'NOT_FOUND' });
     throw new NotFoundError('provider', providerId.slice(0, 64));
@@ -212,7 +212,7 @@ export async function supervisoryLoad(context: RequestContext, providerId: strin
   const to = addCalendarDays(context.now(), period);
   // Only visits the viewer may see count: the load says nothing about visits hidden from it.
   const rows = await run<{ id: string; leadCode: string; participants: string[] }>(
-    reads,
+    replicaReads(context),
     sqlf`select v.id, v.lead_organisation as "leadCode", v.participants from visit_provider vp join visit v on v.id = vp.visit_id
       where vp.provider_id = ${provider.id} and vp.active and vp.time_window && tstzrange(${from}, ${to}) and ${visitVisibleSql(viewer, 'v')}`,
   );

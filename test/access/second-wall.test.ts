@@ -153,6 +153,7 @@ describe('the database as a second wall', () => {
       provider: 'INSERT,SELECT',
       provider_routing: 'SELECT',
       routing_decision: 'INSERT,SELECT',
+      schema_definition: 'SELECT',
       signal: 'INSERT,SELECT',
       signal_provider: 'INSERT,SELECT',
       signal_routing: 'INSERT,SELECT',

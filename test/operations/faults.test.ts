@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -52,10 +52,14 @@ describe('a database that cannot be reached at start', () => {
 
 describe('a database lost while the server runs', () => {
   let database: EmbeddedDatabase;
-  afterAll(async () => database?.stop());
+  let dataDir: string | undefined;
+  afterAll(async () => {
+    await database?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('makes /readyz 503 within seconds, answers 503 cleanly, keeps every acknowledged write whole, and recovers by itself', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-outage-'));
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-outage-'));
     chmodSync(dataDir, 0o755);
     const port = await freePort();
     database = await startEmbeddedDatabase({ dataDir, logger, port, settings: { fsync: 'off' } });
@@ -96,8 +100,8 @@ describe('a database lost while the server runs', () => {
     loading = false;
     await load;
 
-    // Every answer was a success or a clean 503 (never a 500); the database and the answers agree.
-    expect(answers.filter((answer) => answer.status !== 200 && !(answer.status === 503 && answer.code === 'SERVICE_UNAVAILABLE'))).toEqual([]);
+    // Every answer was a success with its signal or a clean 503 (never a 500, never an error in a 200); the database and the answers agree.
+    expect(answers.filter((answer) => !(answer.status === 200 && answer.id) && !(answer.status === 503 && answer.code === 'SERVICE_UNAVAILABLE'))).toEqual([]);
     expect(answers.some((answer) => answer.status === 503)).toBe(true);
     const admin = new pg.Client({ connectionString: urls.owner });
     await admin.connect();
@@ -171,7 +175,16 @@ describe('SIGTERM under load', () => {
         body: error.cause?.code ?? error.message,
       })),
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // SIGTERM once the server is at work on them (its statements are running), whatever the machine's speed.
+    await waitFor('the server at work', async () => {
+      const admin = new pg.Client({ connectionString: database.adminUrl });
+      await admin.connect();
+      try {
+        return (await admin.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and state = 'active' and pid <> pg_backend_pid()`, [database.name])).rows[0].n > 0;
+      } finally {
+        await admin.end();
+      }
+    }, 20_000);
     server.child.kill('SIGTERM');
     await waitFor('the port closed to new requests', async () => (await status(`${server.url}/healthz`)) !== 200, 10_000);
     const answers = await Promise.all(inFlight);
@@ -182,7 +195,7 @@ describe('SIGTERM under load', () => {
     expect(finished.length).toBeGreaterThan(0);
     expect(finished.every((answer) => (answer.body as any).data.submitSignals.created === 200)).toBe(true);
     const refusals = answers.filter((answer) => answer.status !== 200).map((answer) => (answer.status === 0 ? answer.body : answer.status));
-    expect(refusals.filter((refusal) => ![503, 'ECONNREFUSED', 'ECONNRESET'].includes(refusal as never))).toEqual([]);
+    expect(refusals.filter((refusal) => ![503, 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(refusal as never))).toEqual([]);
     expect(await server.exited, server.output()).toBe(0);
     const admin = new pg.Client({ connectionString: database.adminUrl });
     await admin.connect();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largestSubmissionBytes } from '../../src/signals/index.js';
 import { MAX_BULK, MAX_EXTERNAL_ID, MAX_PROVIDER_REFS, MAX_SUMMARY } from '../../src/signals/signal.validation.js';
@@ -73,8 +74,12 @@ describe('the rate limit on changes', () => {
     const problem = await rest.post('/api/v1/signals', signalInput({ providers: [{ id: provider }] }));
     expect([problem.status, problem.body.code]).toEqual([429, 'TOO_MANY_REQUESTS']);
     expect(Number(problem.headers['retry-after'])).toBeGreaterThan(0);
-    // Reads are not limited; another person of the same organisation is not affected.
+    // Reads are not limited — also not the REST what-if check, a POST that writes nothing; another person of the
+    // same organisation is not affected.
     expect((await planner.request('{ me { sub } }')).status).toBe(200);
+    const start = new Date(Date.now() + 30 * 86_400_000);
+    const check = await rest.post('/api/v1/visit-conflict-checks', { providerIds: [provider], start: start.toISOString(), end: new Date(start.getTime() + 3600_000).toISOString() });
+    expect(check.status).toBe(200);
     const colleague = await t.as('IGJ', [Role.INTAKE], 'calm@igj');
     expect((await colleague.request(SUBMIT_SIGNAL, { input: signalInput({ providers: [{ id: provider }] }) })).status).toBe(200);
   });
@@ -88,6 +93,23 @@ describe('the rate limit on changes', () => {
     }
     const own = await victim.request('mutation { cancelVisit(input: { visitId: "00000000-0000-7000-8000-000000000000", reason: "y" }) { visit { id } } }');
     expect(own.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('cannot be passed by sending a mutation as a persisted query (no text for the limit to read)', async () => {
+    const planner = await t.as('IGJ', [Role.PLANNER, Role.INTAKE], 'persisted@igj');
+    const provider = await registerProvider(planner, { kvkNumber: freshKvk(), sectors: ['VERPLEEGHUIS'], locations: [dutchLocation('GM0363')] });
+    const input = (n: number) => signalInput({ providers: [{ id: provider }], externalId: `APQ-${n}-${Date.now()}` });
+    const sha256Hash = createHash('sha256').update(SUBMIT_SIGNAL).digest('hex');
+    const send = (body: Record<string, unknown>) =>
+      t.app.http.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${planner.token}` }, payload: JSON.stringify(body) });
+    await send({ query: SUBMIT_SIGNAL, variables: { input: input(0) }, extensions: { persistedQuery: { version: 1, sha256Hash } } });
+    for (let n = 1; n <= 5; n++) {
+      const answer = JSON.parse((await send({ variables: { input: input(n) }, extensions: { persistedQuery: { version: 1, sha256Hash } } })).body);
+      expect(answer.data?.submitSignal).toBeUndefined();
+      expect(answer.errors?.[0]?.extensions?.code).toMatch(/PERSISTED_QUERY_NOT_SUPPORTED|TOO_MANY_REQUESTS/);
+    }
+    const stored = await t.sql<{ n: number }>(`select count(*)::int as n from signal where external_id like 'APQ-%'`);
+    expect(stored[0]!.n).toBeLessThanOrEqual(1);
   });
 });
 

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatReport, runSoak } from '../soak/soak.js';
+import { replaceGeneratedBlock } from '../../src/platform/generated-blocks.js';
+import { formatReport, runSoak, soakDocBlock, type SoakResults } from '../soak/soak.js';
 import { createTestDatabase } from '../support/test-app.js';
 
 /**
@@ -15,5 +17,12 @@ describe('soak', () => {
     expect(report.written.visits).toBeGreaterThan(0);
     expect(report.conflictPairs).toBeGreaterThan(0); // the traffic really crowds providers
     expect(report.written.decisions).toBeGreaterThan(0);
+  });
+
+  it('docs/deployment.md shows the figures of the last `npm run soak`, from test/soak/results/latest.json', () => {
+    const results = JSON.parse(readFileSync('test/soak/results/latest.json', 'utf8')) as SoakResults;
+    const document = readFileSync('docs/deployment.md', 'utf8');
+    expect(document).toBe(replaceGeneratedBlock(document, 'soak', soakDocBlock(results), 'docs/deployment.md'));
+    expect(results.failures).toEqual([]);
   });
 });

@@ -47,7 +47,7 @@ export interface SoakReport {
   failures: string[];
 }
 
-/** Memory at start is taken after this share of the run (at least 10 s): the JIT and the pools warm up first. */
+/** Memory is compared after this share of the run (at least 10 s): the JIT and the pools warm up first. */
 const WARM_UP_SHARE = 0.2;
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
@@ -78,13 +78,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const durationMs = options.minutes * 60_000;
     const began = Date.now();
     const warmUpMs = Math.max(10_000, durationMs * WARM_UP_SHARE);
+    // Sampled under load every 5 s; the samples of the warm-up are not compared.
     const rss: number[] = [];
-    let startRss: number | undefined;
     const sampler = setInterval(() => {
       const now = rssMb(server.child.pid!);
       if (now === undefined) return;
-      rss.push(now);
-      if (startRss === undefined && Date.now() - began >= warmUpMs) startRss = now;
+      if (Date.now() - began >= warmUpMs) rss.push(now);
       const done = outcomes.length;
       progress(`${Math.round((Date.now() - began) / 1000)} s: ${done} requests, RSS ${now.toFixed(0)} MB`);
     }, 5_000);
@@ -94,7 +93,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }),
     );
     clearInterval(sampler);
-    const endRss = rssMb(server.child.pid!) ?? Number.NaN;
     const seconds = (Date.now() - began) / 1000;
     const exitCode = await server.stop();
 
@@ -113,7 +111,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     const errors: Record<string, number> = {};
     for (const outcome of outcomes) if (outcome.code) errors[outcome.code] = (errors[outcome.code] ?? 0) + 1;
-    const start = startRss ?? rss[0] ?? Number.NaN;
+    // Medians of the first and the last quarter of the samples after warm-up: one sample is noise (a collection
+    // just before or after it), a trend is not.
+    const quarter = Math.max(1, Math.floor(rss.length / 4));
+    const start = median(rss.slice(0, quarter));
+    const end = median(rss.slice(-quarter));
     const report: SoakReport = {
       minutes: options.minutes,
       requests: outcomes.length,
@@ -127,7 +129,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       duplicatesMisanswered: traffic.written.duplicatesMisanswered,
       auditVerified: verify.status === 0,
       auditOutput: (verify.stdout + verify.stderr).trim(),
-      rss: { startMb: round(start), endMb: round(endRss), maxMb: round(Math.max(...rss, endRss)), ratio: round(endRss / start, 2) },
+      rss: { startMb: round(start), endMb: round(end), maxMb: round(Math.max(...rss)), ratio: round(end / start, 2) },
       written: { visits: traffic.written.visits, signals: traffic.written.signals.size, decisions: traffic.written.decisions, measures: traffic.written.measures },
       failures: [],
     };
@@ -149,6 +151,7 @@ function verdict(report: SoakReport): string[] {
   if (report.duplicatesMisanswered > 0) failures.push(`${report.duplicatesMisanswered} resubmissions did not return the existing signal`);
   if (!report.auditVerified) failures.push(`the audit chain did not verify: ${report.auditOutput}`);
   if (!(report.rss.ratio <= 1.5)) failures.push(`RSS grew from ${report.rss.startMb} MB to ${report.rss.endMb} MB (× ${report.rss.ratio}; at most 1.5)`);
+  if (!(report.rss.maxMb <= 2 * report.rss.startMb)) failures.push(`RSS peaked at ${report.rss.maxMb} MB, more than twice the ${report.rss.startMb} MB after warm-up`);
   if (report.written.visits === 0 || report.written.signals === 0) failures.push('the traffic wrote nothing');
   return failures;
 }
@@ -184,20 +187,55 @@ function figures(outcomes: Outcome[]): OperationFigures[] {
     .sort((a, b) => b.count - a.count);
 }
 
-/** The table the soak prints. */
-export function formatReport(report: SoakReport): string {
-  const lines = [
-    `Soak: ${report.minutes} min, ${report.requests} requests (${report.perSecond}/s); wrote ${report.written.visits} visits, ${report.written.signals} signals, ${report.written.decisions} decisions, ${report.written.measures} measures`,
-    '',
+/** The per-operation table, in Markdown (printed, and in docs/deployment.md). */
+function operationTable(report: SoakReport): string[] {
+  return [
     '| operation | requests | errors | p50 ms | p95 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.operations.map((row) => `| ${row.operation} | ${row.count} | ${row.errors} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.max} |`),
-    '',
-    `5xx answers: ${report.serverErrors}; lost conflicts: ${report.lostConflicts} (of ${report.conflictPairs} recorded); duplicate signals: ${report.duplicateSignals}; audit chain: ${report.auditVerified ? 'verified' : 'NOT verified'}`,
-    `RSS: ${report.rss.startMb} MB after warm-up, ${report.rss.endMb} MB at the end (× ${report.rss.ratio}), at most ${report.rss.maxMb} MB`,
-    report.failures.length === 0 ? 'Soak passed.' : `Soak FAILED:\n${report.failures.map((failure) => `- ${failure}`).join('\n')}`,
   ];
-  return lines.join('\n');
+}
+
+function summary(report: SoakReport): string[] {
+  return [
+    `5xx answers: ${report.serverErrors}; lost conflicts: ${report.lostConflicts} (of ${report.conflictPairs} recorded); duplicate signals: ${report.duplicateSignals}; audit chain: ${report.auditVerified ? 'verified' : 'NOT verified'}.`,
+    `RSS under load (medians of the first and the last quarter after warm-up): ${report.rss.startMb} MB, then ${report.rss.endMb} MB (× ${report.rss.ratio}); at most ${report.rss.maxMb} MB.`,
+  ];
+}
+
+function headline(report: SoakReport): string {
+  return `${report.minutes} min, ${report.requests} requests (${report.perSecond}/s); wrote ${report.written.visits} visits, ${report.written.signals} signals, ${report.written.decisions} decisions, ${report.written.measures} measures`;
+}
+
+/** The table the soak prints. */
+export function formatReport(report: SoakReport): string {
+  return [
+    `Soak: ${headline(report)}`,
+    '',
+    ...operationTable(report),
+    '',
+    ...summary(report),
+    report.failures.length === 0 ? 'Soak passed.' : `Soak FAILED:\n${report.failures.map((failure) => `- ${failure}`).join('\n')}`,
+  ].join('\n');
+}
+
+/** What test/soak/results/latest.json holds: the report and where it ran. */
+export type SoakResults = SoakReport & { node: string; cpus: number; date: string };
+
+/** The generated block "soak" of docs/deployment.md, made from test/soak/results/latest.json. */
+export function soakDocBlock(results: SoakResults): string {
+  return [
+    `Node ${results.node}, ${results.cpus} CPUs, ${results.date.slice(0, 10)}: ${headline(results)}; ${results.failures.length === 0 ? 'passed' : `**failed**: ${results.failures.join('; ')}`}.`,
+    '',
+    ...operationTable(results),
+    '',
+    ...summary(results),
+  ].join('\n');
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** The resident set of a process in MB (ps works on Linux and macOS alike). */

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -109,6 +109,7 @@ export async function startReplicatedDatabase(logger: Logger): Promise<Replicate
     async stop() {
       if (replicaRunning) await replica.stop();
       await primary.stop();
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

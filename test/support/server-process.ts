@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/platform/database/embedded.js';
@@ -20,6 +20,7 @@ export class Installation {
   static async create(): Promise<Installation> {
     const issuer = await TestIssuer.create('replicas');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-installation-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true })); // its keys, issuers and checkpoints
     writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify([issuer.trusted()]));
     writeFileSync(path.join(dir, 'pseudonym-key'), randomBytes(32).toString('base64url'));
     writeFileSync(path.join(dir, 'audit-key'), randomBytes(32).toString('base64url'));

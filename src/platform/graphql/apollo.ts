@@ -67,6 +67,9 @@ export function createApolloServer<Context extends BaseContext>(options: ApolloO
     csrfPrevention: true,
     stopOnTerminationSignals: false, // main.ts drains HTTP first, then stops Apollo, the pool and the database
     allowBatchedHttpRequests: false,
+    // Off: a persisted query carries no text, so the rate limit on changes (which reads the text) could not see a
+    // mutation in it — and nothing here uses them.
+    persistedQueries: false,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: armor.validationRules,
     plugins: [
