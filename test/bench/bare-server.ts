@@ -83,7 +83,7 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
     await insertAuditRows(em, [audit('visits', ids.slice(0, first))]);
     return { data: { visits: { edges: rows.slice(0, first).map((node) => ({ node })), providers, organisations, conflicts } } };
   },
-  /** The P6 baseline: store one visit row, nothing else (no lock, no check, no providers, no audit). */
+  /** The P6-single baseline: store one visit row, nothing else (no lock, no check, no providers, no audit). */
   async insert() {
     await sql(
       orm.em.fork(),
@@ -91,6 +91,16 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
        values (gen_random_uuid(), 'IGJ', '{}', '{}', tstzrange(now(), now() + interval '6 hours'), true, 'THEMATIC', '{}', 'PLANNED', 'bench', now(), now())`,
     );
     return { ok: true };
+  },
+  /** The P6 baseline: the same rows as planVisit (bench_plan, installed by run.ts), one round trip, no checks. */
+  async plan({ providerId, start }) {
+    const [row] = await sql<{ ids: string[] }>(orm.em.fork(), 'select bench_plan(?::uuid, ?::timestamptz) as ids', [providerId, start]);
+    return { id: row!.ids[0], conflicts: row!.ids.slice(1) };
+  },
+  /** The P7 baseline: the same rows as a submitSignals batch (bench_ingest), one round trip, no checks. */
+  async ingest({ rows }) {
+    const [row] = await sql<{ stored: number }>(orm.em.fork(), 'select bench_ingest(?::jsonb) as stored', [JSON.stringify(rows)]);
+    return { stored: row!.stored };
   },
   /** Signals are row-secured: like the API, the write names its organisation in its transaction first. */
   async signals({ rows }) {

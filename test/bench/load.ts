@@ -20,7 +20,10 @@ export async function load(options: {
   headers?: Record<string, string>;
   body: (index: number) => string;
   check?: (status: number, body: string) => boolean;
+  /** The statuses that count as success (default 200). */
+  okStatuses?: readonly number[];
 }): Promise<LoadResult> {
+  let firstFailure: string | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const deadline = Date.now() + options.seconds * 1000;
   let requests = 0;
@@ -46,7 +49,10 @@ export async function load(options: {
           response.on('end', () => {
             latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
             const body = Buffer.concat(chunks).toString();
-            if (response.statusCode !== 200 || (options.check && !options.check(response.statusCode, body))) errors++;
+            if (!(options.okStatuses ?? [200]).includes(response.statusCode ?? 0) || (options.check && !options.check(response.statusCode!, body))) {
+              errors++;
+              firstFailure ??= `${response.statusCode}: ${body.slice(0, 300)}`;
+            }
             requests++;
             resolve();
           });
@@ -64,8 +70,15 @@ export async function load(options: {
     }),
   );
   agent.destroy();
+  // A rate made of failed requests would be a lie: the benchmark stops instead.
+  if (errors > 0) throw new Error(`${options.path}: ${errors} of ${requests} requests failed, e.g. ${firstFailure ?? 'no answer'}`);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { requests, seconds, perSecond: requests / seconds, errors, latencies };
+}
+
+export function percentile(values: readonly number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? Number.NaN;
 }
 
 export function median(values: readonly number[]): number {

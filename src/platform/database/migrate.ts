@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { DEFINITIONS } from '../../definitions.js';
 import type { Logger } from '../logging.js';
@@ -13,16 +14,26 @@ export async function migrateToHead(orm: Orm, logger: Logger): Promise<string[]>
   const pending = await migrator.getPendingMigrations();
   if (pending.length > 0) logger.info({ migrations: pending.map((migration) => migration.name) }, `applying ${pending.length} database migrations`);
   const applied = pending.length > 0 ? (await migrator.up()).map((migration) => migration.name) : [];
-  await applyDefinitions(orm.em.fork(), DEFINITIONS, logger);
+  await applyDefinitions(orm.em.fork(), DEFINITIONS, MIGRATIONS.at(-1)!.name, logger);
   return applied;
 }
 
-/** Connects as the schema owner just long enough to bring the schema to head. */
+/**
+ * Connects as the schema owner just long enough to bring the schema to head. A session lock makes processes that
+ * start at once take turns (the migrator takes none): the second finds nothing left to do.
+ */
 export async function migrateAsOwner(ownerUrl: string, logger: Logger): Promise<string[]> {
-  const orm = await createOrm({ url: ownerUrl, entities: [], migrations: MIGRATIONS, logger, poolSize: 1 });
+  const lock = new pg.Client({ connectionString: ownerUrl });
+  await lock.connect();
   try {
-    return await migrateToHead(orm, logger);
+    await lock.query(`select pg_advisory_lock(hashtextextended('samenloop:migrations', 0))`);
+    const orm = await createOrm({ url: ownerUrl, entities: [], migrations: MIGRATIONS, logger, poolSize: 1 });
+    try {
+      return await migrateToHead(orm, logger);
+    } finally {
+      await orm.close();
+    }
   } finally {
-    await orm.close();
+    await lock.end(); // ending the session releases its lock
   }
 }

@@ -14,7 +14,7 @@ export async function schemaLag(em: EntityManager): Promise<string | undefined> 
   ]);
   const pending = MIGRATIONS.length - Number(row?.applied ?? 0);
   if (pending > 0) return `${pending} database migrations are not applied yet.`;
-  const outdated = await outdatedDefinitions(em, DEFINITIONS);
+  const outdated = await outdatedDefinitions(em, DEFINITIONS, MIGRATIONS.at(-1)!.name);
   if (outdated.length > 0) return `${outdated.length} database definitions (${outdated.map((definition) => definition.name).join(', ')}) are not applied as their source says.`;
   return undefined;
 }

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countStatements } from '../../src/platform/database/sql.js';
+import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
+import { SUBMIT_SIGNALS, signalInput } from '../support/signals.js';
+import { Role, startTestApp, TestClock, type GraphQLClient, type TestApp } from '../support/test-app.js';
+import { dayAt, PLAN_VISIT, planInput } from '../support/visits.js';
+
+/**
+ * The write paths' statements, counted: a change that makes planVisit or a 1,000-signal batch take more round
+ * trips fails here (docs/performance.md says what each statement is for). Counts, not times: the suite asserts
+ * structure; `npm run bench` measures speed.
+ */
+describe('statements per write', () => {
+  let t: TestApp;
+  let igj: GraphQLClient;
+  let provider: string;
+  const base = new Date('2027-04-05T00:00:00Z');
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock: new TestClock('2027-01-04T08:00:00Z') });
+    igj = await t.as('IGJ', [Role.PLANNER, Role.INTAKE, Role.INTEGRATION]);
+    provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
+  });
+  afterAll(async () => t?.close());
+
+  const counted = async (work: () => Promise<unknown>) => {
+    const tally = { count: 0 };
+    await countStatements(tally, work);
+    return tally.count;
+  };
+
+  it('planVisit with its payload (the visit and its conflicts)', async () => {
+    await igj.ok(PLAN_VISIT, { input: planInput({ providerIds: [provider], start: dayAt(base, 0) }) });
+    const statements = await counted(() => igj.ok(PLAN_VISIT, { input: planInput({ providerIds: [provider], start: dayAt(base, 2) }) }));
+    // Reach check; begin, organisation, visit_plan (locks, rows, conflicts), the conflict's lead and its visibility,
+    // its event, the audit event, commit; the payload's visit, its providers and conflicts (two selections), and
+    // the audit of that read. docs/performance.md names which of these a one-round-trip planVisit would fold away.
+    expect(statements).toBe(14);
+  });
+
+  it('submitSignals with 1,000 signals, 10 % of them duplicates, routed with their events', async () => {
+    const nza = await t.as('NZA', [Role.INTEGRATION]);
+    const kvkNumber = freshKvk();
+    await registerProvider(igj, { kvkNumber, sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
+    // Every tenth a possible criminal offence: routed to the OM as well as to IGJ.
+    const signal = (index: number) => signalInput({ providers: [{ kvkNumber }], ...(index % 10 === 0 ? { category: 'ZORGFRAUDE', possibleCriminalOffence: true } : {}) });
+    const earlier = Array.from({ length: 100 }, (_, index) => signal(index));
+    await nza.ok(SUBMIT_SIGNALS, { input: earlier });
+    const batch = [...earlier, ...Array.from({ length: 900 }, (_, index) => signal(index))];
+    const before = await t.sql<{ routings: number; events: number }>('select (select count(*)::int from signal_routing) as routings, (select count(*)::int from event) as events');
+    const statements = await counted(() => nza.ok(SUBMIT_SIGNALS, { input: batch }));
+    const after = await t.sql<{ routings: number; events: number }>('select (select count(*)::int from signal_routing) as routings, (select count(*)::int from event) as events');
+    expect(after[0]!.routings - before[0]!.routings).toBe(900 + 90); // IGJ for each, the OM for the possibly criminal ones
+    expect(after[0]!.events - before[0]!.events).toBe(990);
+    // Providers by key; begin, organisation; signals, their provider links, their routings, the routings' events,
+    // the stored signals of the duplicates, the audit event; commit. One statement per table and call, whatever
+    // the batch size: set-based, never per signal.
+    expect(statements).toBe(10);
+    const small = [...earlier.slice(0, 1), ...Array.from({ length: 9 }, (_, index) => signal(index))];
+    expect(await counted(() => nza.ok(SUBMIT_SIGNALS, { input: small }))).toBe(statements);
+  });
+});
