@@ -1,5 +1,5 @@
 import { requireAction } from '../access/policy.js';
-import { isoTimestamp, sql } from '../platform/database/sql.js';
+import { fragment, isoTimestamp, joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { BadUserInputError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { asOrganisation, requireViewer, type RequestContext } from '../request-context.js';
@@ -23,30 +23,26 @@ export async function listAuditEvents(
   if (filter?.from && filter.to && filter.from > filter.to) {
     throw new BadUserInputError('filter.to', 'to lies before from.');
   }
-  const conditions = ['(e.actor_organisation = ? or ? = any(e.owner_organisations))'];
-  const params: unknown[] = [viewer.organisation, viewer.organisation];
-  const add = (condition: string, value: unknown) => {
-    conditions.push(condition);
-    params.push(value);
-  };
-  if (filter?.from) add('e.occurred_at >= ?', filter.from);
-  if (filter?.to) add('e.occurred_at < ?', filter.to);
-  if (filter?.actorOrganisationCode) add('e.actor_organisation = ?', filter.actorOrganisationCode);
-  if (filter?.resourceType) add('e.resource_type = ?', filter.resourceType);
-  const where = conditions.join(' and ');
-  const own = `e.actor_organisation = ?`;
+  const mine = viewer.organisation;
+  const conditions: SqlFragment[] = [sqlf`(e.actor_organisation = ${mine} or ${mine} = any(e.owner_organisations))`];
+  if (filter?.from) conditions.push(sqlf`e.occurred_at >= ${filter.from}`);
+  if (filter?.to) conditions.push(sqlf`e.occurred_at < ${filter.to}`);
+  if (filter?.actorOrganisationCode) conditions.push(sqlf`e.actor_organisation = ${filter.actorOrganisationCode}`);
+  if (filter?.resourceType) conditions.push(sqlf`e.resource_type = ${filter.resourceType}`);
+  const where = joinSql(conditions, ' and ');
+  const page = cursor ? sqlf`${where} and e.id < ${cursor[0]}::bigint` : where;
+  const own = sqlf`e.actor_organisation = ${mine}`;
   const rows = await asOrganisation(context, (em) =>
-    sql<AuditEvent>(
+    run<AuditEvent>(
       em,
-      `select e.id::text as id, ${isoTimestamp('e.occurred_at')} as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
+      sqlf`select e.id::text as id, ${fragment(isoTimestamp('e.occurred_at'))} as "occurredAt", e.request_id as "requestId", e.actor_sub as "actorSub",
          e.actor_organisation as "actorOrganisationCode", e.actor_roles as "actorRoles", e.operation, e.resource_type as "resourceType",
          case when ${own} or e.resource_owners is null then e.resource_ids
-              else array(select jsonb_array_elements_text(e.resource_owners -> ?)) end as "resourceIds",
-         case when ${own} then e.owner_organisations else array[?]::text[] end as "ownerOrganisationCodes",
+              else array(select jsonb_array_elements_text(e.resource_owners -> ${mine})) end as "resourceIds",
+         case when ${own} then e.owner_organisations else array[${mine}]::text[] end as "ownerOrganisationCodes",
          e.outcome, case when ${own} then e.details end as details
-       from audit_event e where ${where} ${cursor ? 'and e.id < ?::bigint' : ''}
-       order by e.id desc limit ?`,
-      [...Array<string>(5).fill(viewer.organisation), ...params, ...(cursor ?? []), limit + 1],
+       from audit_event e where ${page}
+       order by e.id desc limit ${limit + 1}`,
     ),
   );
   const shown = rows.slice(0, limit);
@@ -62,7 +58,7 @@ export async function listAuditEvents(
     (row) => row,
     (row) => [row.id],
     async () => {
-      const [count] = await asOrganisation(context, (em) => sql<{ count: string }>(em, `select count(*) from audit_event e where ${where}`, params));
+      const [count] = await asOrganisation(context, (em) => run<{ count: string }>(em, sqlf`select count(*) from audit_event e where ${where}`));
       return Number(count?.count ?? 0);
     },
   );

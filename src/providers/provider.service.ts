@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAction } from '../access/policy.js';
 import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
-import { sql, sqlOne } from '../platform/database/sql.js';
+import { fragment, joinSql, run, sqlf, sqlOne, type SqlFragment } from '../platform/database/sql.js';
 import { BadUserInputError, NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
@@ -61,34 +61,26 @@ export async function listProviders(
   const limit = pageSize(first);
   const cursor = context.settings.cursors.decode(after, [cursorPart.text, cursorPart.uuid]);
 
-  const visible = providerVisibleSql(viewer, 'p.id');
-  const conditions = [visible.sql];
-  const params: unknown[] = [...visible.params];
-  const add = (condition: string, ...values: unknown[]) => {
-    conditions.push(condition);
-    params.push(...values);
-  };
+  const conditions: SqlFragment[] = [providerVisibleSql(viewer, 'p.id')];
   if (filter?.name?.trim()) {
     if (filter.name.length > 200) throw new BadUserInputError('filter.name', 'name is longer than 200 characters.');
-    add(`p.name ilike ? escape '\\'`, `%${filter.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    conditions.push(sqlf`p.name ilike ${`%${filter.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
   }
-  if (filter?.kvkNumber) add('p.kvk_number = ?', filter.kvkNumber.trim());
-  if (filter?.kboNumber) add('p.kbo_number = ?', filter.kboNumber.trim());
-  if (filter?.agbCode) add('p.agb_code = ?', filter.agbCode.trim());
-  if (filter?.sector) add('? = any(p.sectors)', filter.sector);
+  if (filter?.kvkNumber) conditions.push(sqlf`p.kvk_number = ${filter.kvkNumber.trim()}`);
+  if (filter?.kboNumber) conditions.push(sqlf`p.kbo_number = ${filter.kboNumber.trim()}`);
+  if (filter?.agbCode) conditions.push(sqlf`p.agb_code = ${filter.agbCode.trim()}`);
+  if (filter?.sector) conditions.push(sqlf`${filter.sector} = any(p.sectors)`);
   if (filter?.municipalityCode) {
     const problem = gemeentecodeProblem(filter.municipalityCode);
     if (problem) throw new BadUserInputError('filter.municipalityCode', `${problem}.`);
-    add('exists (select 1 from location l where l.provider_id = p.id and l.municipality_code = ?)', filter.municipalityCode);
+    conditions.push(sqlf`exists (select 1 from location l where l.provider_id = p.id and l.municipality_code = ${filter.municipalityCode})`);
   }
-  const where = conditions.join(' and ');
-  const pageConditions = cursor ? `${where} and (lower(p.name), p.id) > (?, ?::uuid)` : where;
+  const where = joinSql(conditions, ' and ');
+  const page = cursor ? sqlf`${where} and (lower(p.name), p.id) > (${cursor[0]}, ${cursor[1]}::uuid)` : where;
   const reads = replicaReads(context);
-  const rows = await sql<ProviderRow & { sortName: string }>(
+  const rows = await run<ProviderRow & { sortName: string }>(
     reads,
-    `select ${PROVIDER_COLUMNS}, lower(p.name) as "sortName" from provider p
-     where ${pageConditions} order by lower(p.name), p.id limit ?`,
-    [...params, ...(cursor ?? []), limit + 1],
+    sqlf`select ${fragment(PROVIDER_COLUMNS)}, lower(p.name) as "sortName" from provider p where ${page} order by lower(p.name), p.id limit ${limit + 1}`,
   );
   const shown = rows.slice(0, limit);
   context.audit.record({
@@ -103,7 +95,7 @@ export async function listProviders(
     (row) => row,
     (row) => [row.sortName, row.id],
     async () => {
-      const [count] = await sql<{ count: string }>(reads, `select count(*) from provider p where ${where}`, params);
+      const [count] = await run<{ count: string }>(reads, sqlf`select count(*) from provider p where ${where}`);
       return Number(count?.count ?? 0);
     },
   );
