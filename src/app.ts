@@ -27,6 +27,7 @@ import { createHttpServer, createMetricsServer, type Readiness } from './platfor
 import type { Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
 import { TokenRejectedError } from './platform/errors.js';
+import { withTimeout } from './platform/time.js';
 import { DeliveryWorker, SecretBox, systemResolver } from './notifications/index.js';
 import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
 import { announceOverdueRoutings, largestSubmissionBytes } from './signals/index.js';
@@ -273,10 +274,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 /** How many of this build's migrations the database has not applied. */
 async function readiness(orm: Orm): Promise<Readiness> {
   // A database that hangs (rather than refuses) must not hang the probe.
-  const within2s = <T>(work: Promise<T>) =>
-    Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref())]);
   try {
-    const lag = await within2s(schemaLag(orm.em.fork()));
+    const lag = await withTimeout(schemaLag(orm.em.fork()), 2_000);
     if (lag) return { ready: false, reason: lag };
   } catch {
     return { ready: false, reason: 'The database cannot be reached.' };

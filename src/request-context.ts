@@ -49,18 +49,16 @@ export interface RequestContext {
   operation?: 'query' | 'mutation' | 'subscription';
   /** The read replica's EntityManager for this request (DATABASE_READ_URL), forked on first use; undefined without one or while it does not answer. */
   readonly replica?: () => EntityManager | undefined;
-  /** Set once the request has begun a write (`inTransaction`): from then on it reads only from the primary. */
-  wrote?: boolean;
 }
 
 /**
  * Where a read that tolerates a little staleness goes — a list, a planning view, the supervisory load: the read
- * replica in a query operation, when there is one. In a mutation (its checks and its read-back), after any write
- * of the request, and for reads by id, everything stays on the primary, so a request always reads its own writes
+ * replica in a query operation, when there is one. In a mutation (its checks, its writes — every `inTransaction`
+ * is a mutation's — and its read-back) and for reads by id, everything stays on the primary, so a request always reads its own writes
  * and a client that just wrote something finds it by its id (docs/deployment.md).
  */
 export function replicaReads(context: RequestContext): EntityManager {
-  if (!context.replica || context.operation !== 'query' || context.wrote) return context.em;
+  if (!context.replica || context.operation !== 'query') return context.em;
   return context.replica() ?? context.em;
 }
 
@@ -86,7 +84,6 @@ export function createLoaderCache(): <T>(context: RequestContext, factory: (cont
  * The transaction names the caller's organisation for row-level security (docs/security.md).
  */
 export async function inTransaction<T>(context: RequestContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  context.wrote = true;
   const mark = context.audit.checkpoint();
   try {
     return await context.em.transactional(

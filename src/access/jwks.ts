@@ -77,21 +77,7 @@ function fileKeySet(file: string, options: KeySetOptions): KeySet {
     }
     return loaded;
   };
-  return {
-    generation: current,
-    getKey: async (header, token) => {
-      const keys = await current();
-      try {
-        return await keys.keys(header, token);
-      } catch (error) {
-        // A key added a moment ago: read the file again, at most every few seconds.
-        if (error instanceof joseErrors.JWKSNoMatchingKey && options.now() - keys.at >= KEY_SET_TIMING.minAgeMs) {
-          return (await load()).keys(header, token);
-        }
-        throw error;
-      }
-    },
-  };
+  return keySet(current, load, options);
 }
 
 function remoteKeySet(url: URL, options: KeySetOptions): KeySet {
@@ -127,7 +113,14 @@ function remoteKeySet(url: URL, options: KeySetOptions): KeySet {
     return inFlight;
   };
 
-  const current = async () => (loaded && options.now() < loaded.freshUntil ? loaded : refresh());
+  return keySet(async () => (loaded && options.now() < loaded.freshUntil ? loaded : refresh()), refresh, options);
+}
+
+/**
+ * The key set over its current keys; a key id it does not know — a key added a moment ago — makes it read the
+ * keys again, at most every few seconds.
+ */
+function keySet(current: () => Promise<Loaded>, reload: () => Promise<Loaded>, options: KeySetOptions): KeySet {
   return {
     generation: current,
     getKey: async (header, token) => {
@@ -136,7 +129,7 @@ function remoteKeySet(url: URL, options: KeySetOptions): KeySet {
         return await keys.keys(header, token);
       } catch (error) {
         if (error instanceof joseErrors.JWKSNoMatchingKey && options.now() - keys.at >= KEY_SET_TIMING.minAgeMs) {
-          return (await refresh()).keys(header, token);
+          return (await reload()).keys(header, token);
         }
         throw error;
       }

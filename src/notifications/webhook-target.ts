@@ -2,6 +2,7 @@ import { Resolver } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import { withTimeout } from '../platform/time.js';
 
 /**
  * Where webhooks may go. In production: `https://` only, and never to a private, loopback, link-local, shared or
@@ -177,13 +178,6 @@ export async function resolveTarget(url: URL, policy: TargetPolicy): Promise<str
     if (bad) throw new TargetRefused(NOT_PUBLIC, `${host} resolves to ${bad}${listed ? ' (never allowed, also for an allow-listed host)' : ''}`);
   }
   return addresses[0]!;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('lookup timed out')), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
 }
 
 export interface PostResult {

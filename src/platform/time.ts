@@ -59,3 +59,13 @@ export function startOfDutchDay(day: string): Date {
   // The clocks change at 02:00 or 03:00 local time, never around midnight: the offset at UTC midnight is the one.
   return new Date(utcMidnight - offsetAt(utcMidnight));
 }
+
+/** The promise's outcome, or a rejection with `message` when it has none within `ms` (the timer never holds the process). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message = `no answer within ${ms} ms`): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

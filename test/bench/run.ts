@@ -213,6 +213,16 @@ try {
     results.push({ id: 'P3', what: 'SQL statements per visits page, 100 ÷ 10', value: `${hundred} ÷ ${ten} = ${(hundred / ten).toFixed(2)}`, target: '= 1, ≤ 5 statements', pass: hundred === ten && hundred > 0 && hundred <= 5 });
   }
 
+  // The API side of P6 and P6-single, and of P7 and P7-single: the same run against another baseline.
+  const apiPlans = async () => {
+    const block = nextBlock();
+    return (await load({ port: api.port, path: '/graphql', concurrency: 8, seconds: SECONDS, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(block, i)) })).perSecond;
+  };
+  const apiSignals = async () => {
+    const prefix = fresh('api');
+    return 1000 * (await load({ port: api.port, path: '/graphql', concurrency: 2, seconds: SECONDS, headers: auth(nza), check: wholeBatch,
+      body: gql(SUBMIT, (i) => ({ input: signalBatch(`${prefix}-${i}`, providers) })) })).perSecond;
+  };
   const pairs: Array<{ id: string; what: string; target: number; api: () => Promise<number>; bare: () => Promise<number> }> = [
     {
       id: 'P1',
@@ -236,10 +246,7 @@ try {
       id: 'P6',
       what: 'planVisit ÷ a bare handler writing the same rows (visit, provider row, history, conflicts, their events, audit) in one round trip, 8 clients',
       target: 0.5,
-      api: async () => {
-        const block = nextBlock();
-        return (await load({ port: api.port, path: '/graphql', concurrency: 8, seconds: SECONDS, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(block, i)) })).perSecond;
-      },
+      api: apiPlans,
       bare: async () => {
         const block = nextBlock();
         return (await load({ port: bare.port, path: '/plan', concurrency: 8, seconds: SECONDS, check: (_status, body) => Boolean(JSON.parse(body).id), body: (i) => bareplan(block, i) })).perSecond;
@@ -249,21 +256,14 @@ try {
       id: 'P6-single',
       what: 'planVisit ÷ a bare single-row INSERT of a visit (the old P6), 8 clients',
       target: 0.5,
-      api: async () => {
-        const block = nextBlock();
-        return (await load({ port: api.port, path: '/graphql', concurrency: 8, seconds: SECONDS, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(block, i)) })).perSecond;
-      },
+      api: apiPlans,
       bare: async () => (await load({ port: bare.port, path: '/insert', concurrency: 8, seconds: SECONDS, body: () => '{}' })).perSecond,
     },
     {
       id: 'P7',
       what: 'submitSignals (1,000 per call, 10 % duplicates) signals/s ÷ a raw batched insert of the same rows (signal, provider link, routings, their events, audit)',
       target: 0.5,
-      api: async () => {
-        const prefix = fresh('api');
-        return 1000 * (await load({ port: api.port, path: '/graphql', concurrency: 2, seconds: SECONDS, headers: auth(nza), check: wholeBatch,
-          body: gql(SUBMIT, (i) => ({ input: signalBatch(`${prefix}-${i}`, providers) })) })).perSecond;
-      },
+      api: apiSignals,
       bare: async () => {
         const routed = await recipientsOfApiSignals(db);
         const prefix = fresh('same');
@@ -275,11 +275,7 @@ try {
       id: 'P7-single',
       what: 'submitSignals signals/s ÷ a raw batched INSERT … ON CONFLICT of the signal rows alone (the old P7)',
       target: 0.5,
-      api: async () => {
-        const prefix = fresh('api');
-        return 1000 * (await load({ port: api.port, path: '/graphql', concurrency: 2, seconds: SECONDS, headers: auth(nza), check: wholeBatch,
-          body: gql(SUBMIT, (i) => ({ input: signalBatch(`${prefix}-${i}`, providers) })) })).perSecond;
-      },
+      api: apiSignals,
       bare: async () => {
         const prefix = fresh('bare');
         return 1000 * (await load({ port: bare.port, path: '/signals', concurrency: 2, seconds: SECONDS, check: (_status, body) => JSON.parse(body).inserted >= 900,

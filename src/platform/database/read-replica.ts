@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging.js';
 import type { Orm } from './orm.js';
+import { withTimeout } from '../time.js';
 import { sql } from './sql.js';
 
 /** How often the replica is asked whether it answers, and how long it may take. */
@@ -32,10 +33,7 @@ export class ReadReplica {
   private async probe(): Promise<void> {
     let answered: boolean;
     try {
-      await Promise.race([
-        sql(this.orm.em.fork(), 'select 1'),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), REPLICA_PROBE.timeoutMs).unref()),
-      ]);
+      await withTimeout(sql(this.orm.em.fork(), 'select 1'), REPLICA_PROBE.timeoutMs);
       answered = true;
     } catch {
       answered = false;
