@@ -19,14 +19,33 @@ const wallClockFormat = new Intl.DateTimeFormat('en-GB', {
 
 /** The local wall-clock time of an instant, written as if it were UTC (so that it can be shifted by whole days). */
 function wallClockAsUtc(instant: number): number {
+  return instant + offsetAt(instant);
+}
+
+function formattedOffset(instant: number): number {
   const fields = Object.fromEntries(wallClockFormat.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
   const milliseconds = ((instant % 1000) + 1000) % 1000;
-  return Date.UTC(+fields.year!, +fields.month! - 1, +fields.day!, +fields.hour!, +fields.minute!, +fields.second!, milliseconds);
+  return Date.UTC(+fields.year!, +fields.month! - 1, +fields.day!, +fields.hour!, +fields.minute!, +fields.second!, milliseconds) - instant;
 }
+
+/**
+ * Europe/Amsterdam changes its offset only on a whole UTC hour (01:00 UTC, the EU rule since 1996), so the offset is the same for every
+ * instant of one UTC hour: remembered per hour, because formatting is slow and planning asks several times per
+ * request. The memory is bounded and simply starts over when full.
+ */
+const HOUR = 3_600_000;
+const offsets = new Map<number, number>();
 
 /** How far local time is ahead of UTC at an instant, in milliseconds (one or two hours for Europe/Amsterdam). */
 function offsetAt(instant: number): number {
-  return wallClockAsUtc(instant) - instant;
+  const hour = Math.floor(instant / HOUR);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    if (offsets.size >= 50_000) offsets.clear();
+    offset = formattedOffset(hour * HOUR);
+    offsets.set(hour, offset);
+  }
+  return offset;
 }
 
 const HALF_DAY = 43_200_000;

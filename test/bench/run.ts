@@ -145,6 +145,10 @@ try {
     );
   }
 
+  // A live database has statistics (autovacuum keeps them); without them the planner takes the tables seeded
+  // above for nearly empty and picks hash joins over whole tables for lookups by id.
+  await db.query('analyze');
+
   const env = {
     ...process.env,
     NODE_ENV: 'production',
