@@ -8,14 +8,12 @@ import { ListSize } from '../platform/graphql/cost-limit.js';
 import { listProposals, MAX_PROPOSALS, type ProposalRow } from './coordination-proposals.js';
 import { coordinateVisits, respondToCoordination } from './visit-coordination.service.js';
 import {
-  CoordinateVisitsInput,
   CoordinateVisitsPayload,
   CoordinationProposal,
-  CoordinationProposalFilter,
   CoordinationProposalPayload,
-  RespondToCoordinationInput,
   Visit,
 } from './visit.types.js';
+import { CoordinateVisitsInput, CoordinationProposalFilter, RespondToCoordinationInput } from './visit.inputs.js';
 
 @Resolver(() => CoordinationProposal)
 export class CoordinationResolver {

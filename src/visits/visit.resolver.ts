@@ -13,23 +13,17 @@ import { cancelVisit, completeVisit, planVisit, rescheduleVisit } from './visit-
 import { checkVisitConflicts, getVisit, listVisits, MAX_WHAT_IF, supervisoryLoad, type SupervisoryLoadResult } from './visit-read.service.js';
 import { acknowledgeConflict } from './visit-coordination.service.js';
 import {
-  AcknowledgeConflictInput,
-  CancelVisitInput,
-  CompleteVisitInput,
   OrganisationLoad,
-  PlanVisitInput,
   PlanVisitPayload,
-  RescheduleVisitInput,
   SupervisoryLoad,
   TimeWindow,
   Visit,
   VisitConflict,
-  VisitConflictCheckInput,
   VisitConnection,
-  VisitFilter,
   VisitHistoryEntry,
   VisitPayload,
 } from './visit.types.js';
+import { AcknowledgeConflictInput, CancelVisitInput, CompleteVisitInput, PlanVisitInput, RescheduleVisitInput, VisitConflictCheckInput, VisitFilter } from './visit.inputs.js';
 
 const organisations = (context: RequestContext, codes: readonly string[]) =>
   organisationLoader(context)

@@ -42,3 +42,14 @@ export function saveResults(results: BenchResults): void {
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(DOC, replaceGeneratedBlock(readFileSync(DOC, 'utf8'), 'bench', benchDocBlock(results), DOC));
 }
+
+/** The table on standard output, for the one who ran the benchmark. */
+export function printResults(results: readonly BenchRow[]): void {
+  const width = (key: 'id' | 'what' | 'value' | 'target') => Math.max(key.length, ...results.map((row) => row[key].length));
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  console.log(line(['id'.padEnd(width('id')), 'ratio'.padEnd(width('what')), 'measured (worse round)'.padEnd(width('value')), 'target'.padEnd(width('target')), 'ok']));
+  console.log(line(['-'.repeat(width('id')), '-'.repeat(width('what')), '-'.repeat(width('value')), '-'.repeat(width('target')), '--']));
+  for (const row of [...results].sort((a, b) => a.id.localeCompare(b.id))) {
+    console.log(line([row.id.padEnd(width('id')), row.what.padEnd(width('what')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.pass ? 'yes' : 'NO']));
+  }
+}

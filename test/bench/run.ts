@@ -1,22 +1,22 @@
 import 'reflect-metadata';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
-import { freePort } from '../../src/platform/database/embedded.js';
-import { migrateAsOwner } from '../../src/platform/database/migrate.js';
 import { startScratchDatabase } from '../../src/platform/database/scratch.js';
+import { countStatements } from '../../src/platform/database/sql.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { print } from 'graphql';
 import { bridgeRouteTable } from '../../openapi-bridge/bridge.js';
-import { BASELINE_FUNCTIONS, growVisits, mb, overlapStats, rawBatch, rss, sameRowsBatch, signalBatch } from './data.js';
+import { growVisits, mb, overlapStats, rawBatch, rss, sameRowsBatch, signalBatch } from './data.js';
 import { load, percentile } from './load.js';
-import { saveResults, type BenchRow } from './results.js';
+import { bareplan, PlanBlocks, planVariables } from './planning.js';
+import { printResults, saveResults, type BenchRow } from './results.js';
+import { setUpBench } from './setup.js';
 
 /**
  * npm run bench [-- --quick]
@@ -36,38 +36,10 @@ const PROVIDER_FIELDS = 'id name kvkNumber sectors';
 const ENTITIES_100 = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Provider { ${PROVIDER_FIELDS} } } }`;
 const PROVIDERS_100 = `{ providers(first: 100) { edges { node { ${PROVIDER_FIELDS} } } } }`;
 
-/**
- * Planning runs each get a block of 1,000 providers of their own, seeded with three visits each (days 0, 10 and
- * 20 of the block's month), so every run meets the same density of conflicts — about three per new visit — and no
- * run plans into what an earlier one left behind.
- */
-const PLAN_BLOCK = 1_000;
-let planBlocks: string[][] = [];
-const nextBlock = (): string[] => {
-  const block = planBlocks.shift();
-  if (!block) throw new Error('the benchmark ran out of seeded provider blocks');
-  return block;
-};
-const planVariables = (block: string[], i: number) => {
-  const day = Math.floor(i / PLAN_BLOCK) % 28;
-  return {
-    input: {
-      providerIds: [block[i % PLAN_BLOCK]],
-      start: new Date(Date.UTC(2027, 3, 1 + day, 8)).toISOString(),
-      end: new Date(Date.UTC(2027, 3, 1 + day, 14)).toISOString(),
-      kind: 'THEMATIC',
-    },
-  };
-};
-let providerIds: string[] = [];
-/** The same visit as planVariables, for the same-rows handler. */
-const bareplan = (block: string[], i: number) => {
-  const { providerIds: [providerId], start } = planVariables(block, i).input;
-  return JSON.stringify({ providerId, start });
-};
 /** A fresh prefix per load run: rounds must not resubmit each other's signals. */
 let runs = 0;
 const fresh = (name: string) => `${name}-${++runs}`;
+let providerIds: string[] = [];
 const oneSignal = (externalId: string, i: number) => ({
   externalId, category: 'KLACHT', severity: 'MEDIUM', possibleCriminalOffence: false, providers: [{ id: providerIds[i % 200] }], occurredAt: '2026-10-01T08:00:00Z', summary: 'Benchmarkmelding',
 });
@@ -95,90 +67,11 @@ const results: BenchRow[] = [];
 let postgresVersion = 'unknown';
 
 try {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'samenloop-bench-'));
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' }] }));
-  writeFileSync(
-    path.join(dir, 'issuers.json'),
-    JSON.stringify([{ issuer: 'https://bench.example', jwksUri: `file://${dir}/jwks.json`, audience: 'samenloop', organisations: ['IGJ', 'NZA', 'OM', 'GM*'] }]),
-  );
-  writeFileSync(path.join(dir, 'pseudonym-key'), randomBytes(32).toString('hex'));
-  writeFileSync(path.join(dir, 'audit-key'), randomBytes(32).toString('hex'));
-  const token = (org: string, roles: string[]) =>
-    new SignJWT({ org, roles }).setProtectedHeader({ alg: 'ES256', kid: 'bench' }).setIssuer('https://bench.example')
-      .setAudience('samenloop').setSubject(`bench-${org}`).setIssuedAt().setExpirationTime('6h').sign(privateKey);
-  const igj = await token('IGJ', ['PLANNER', 'COORDINATOR', 'INSPECTOR']);
-  const nza = await token('NZA', ['INTEGRATION']);
-
-  await migrateAsOwner(database.urls.owner, logger);
-  // Set-up data goes in as the owner (fast, no audit); the API and the bare handler run as the application role.
-  const db = new pg.Client({ connectionString: database.urls.owner });
-  await db.connect();
-  db.on('error', () => {}); // the database stops under it at the end, also after a failure
-  postgresVersion = (await db.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
-  await db.query(BASELINE_FUNCTIONS);
-
-  log('loading providers and a planning with conflicts');
-  await db.query(`insert into organisation (code, name, kind) values ('GM0363', 'Gemeente Amsterdam', 'MUNICIPALITY')`);
-  await db.query(`
-    with p as (
-      insert into provider (id, name, kvk_number, sectors, registered_by, created_at)
-      select gen_random_uuid(), 'Bench zorg ' || g, lpad((20000000 + g)::text, 8, '0'), '{THUISZORG}', 'IGJ', now()
-      from generate_series(1, 10000) g returning id)
-    insert into location (id, provider_id, name, postcode, municipality_code, country, registered_by, created_at)
-    select gen_random_uuid(), p.id, 'Vestiging', '1012 AB', 'GM0363', 'NL', 'IGJ', now() from p`);
-  const providers = (await db.query<{ id: string }>('select id from provider order by id limit 1000')).rows.map((row) => row.id);
+  const world = await setUpBench(database, logger, log, children);
+  const { dir, db, igj, nza, providers, api, bare } = world;
+  postgresVersion = world.postgresVersion;
   providerIds = providers;
-  log('seeding nine blocks of 1,000 providers with three visits each, for the planning runs');
-  const others = (await db.query<{ id: string }>('select id from provider order by id offset 1000 limit 9000')).rows.map((row) => row.id);
-  planBlocks = Array.from({ length: 9 }, (_, index) => others.slice(index * PLAN_BLOCK, (index + 1) * PLAN_BLOCK));
-  await db.query(
-    `select visit_plan(gen_random_uuid(), 'NZA', null, tstzrange(t, t + interval '6 hours'), true, 'RISK_BASED', '{toets}', null, '{}', array[p], 28, now(), 'bench')
-       from unnest($1::uuid[]) as p, (select timestamptz '2027-04-01 08:00+00' + d * interval '10 days' as t from generate_series(0, 2) as d) as days`,
-    [others],
-  );
-  for (let i = 0; i < 600; i++) {
-    await db.query(
-      `select visit_plan(gen_random_uuid(), $1, null, tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'), $3, 'RISK_BASED',
-        '{toets}', null, '{}', array[$4::uuid], 28, now(), 'bench')`,
-      [i % 3 ? 'IGJ' : 'NZA', new Date(Date.UTC(2027, 0, 4 + (i % 90), 8)), i % 4 !== 0, providers[i % 40]],
-    );
-  }
-
-  // A live database has statistics (autovacuum keeps them); without them the planner takes the tables seeded
-  // above for nearly empty and picks hash joins over whole tables for lookups by id.
-  await db.query('analyze');
-
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: database.urls.app,
-    TRUSTED_ISSUERS_FILE: path.join(dir, 'issuers.json'),
-    PSEUDONYM_KEY_FILE: path.join(dir, 'pseudonym-key'),
-    AUDIT_KEY_FILE: path.join(dir, 'audit-key'),
-    AUDIT_CHECKPOINT_DIR: path.join(dir, 'audit-checkpoints'),
-    DATABASE_POOL_SIZE: '10',
-    HOST: '127.0.0.1',
-    // The benchmark measures the server, not the limiter: one client here sends what hundreds would.
-    RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
-    EVENT_SOURCE: 'urn:nld:oin:00000001234567890000:systeem:samenloop',
-  };
-  const startChild = async (kind: 'api' | 'bare'): Promise<{ port: number; child: ChildProcess }> => {
-    const port = await freePort();
-    const child =
-      kind === 'api'
-        ? spawn(process.execPath, ['dist/src/main.js'], { env: { ...env, PORT: String(port) }, stdio: 'ignore' })
-        : fork('dist/test/bench/bare-server.js', { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
-    children.push(child);
-    for (let attempt = 0; attempt < 150; attempt++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/${kind === 'api' ? 'readyz' : 'nothing'}`).then((r) => r.status < 500, () => false);
-      if (ok) return { port, child };
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`${kind} server did not start`);
-  };
-  const api = await startChild('api');
-  const bare = await startChild('bare');
+  const blocks = new PlanBlocks(world.planBlocks);
   const gql = (query: string, variables: (i: number) => Record<string, unknown>) => (i: number) => JSON.stringify({ query, variables: variables(i) });
   const auth = (jwt: string) => ({ authorization: `Bearer ${jwt}` });
   const noErrors = (_status: number, body: string) => (JSON.parse(body) as { errors?: unknown }).errors === undefined;
@@ -198,18 +91,19 @@ try {
       pseudonymKey: randomBytes(32),
       auditKey: randomBytes(32),
     });
-    // Requests run one at a time, so the delta of the statement counter is exactly this request's statements.
-    const statements = async () => (await app.metrics.sqlStatements.get()).values[0]?.value ?? 0;
+    // Counted in the request's own tally: the process's background work (delivery, sweeps) is not this request's.
     const count = async (first: number) => {
-      const before = await statements();
-      const response = await app.http.inject({
-        method: 'POST',
-        url: '/graphql',
-        headers: { 'content-type': 'application/json', ...auth(igj) },
-        payload: JSON.stringify({ query: VISITS, variables: { first } }),
-      });
+      const tally = { count: 0 };
+      const response = await countStatements(tally, () =>
+        app.http.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { 'content-type': 'application/json', ...auth(igj) },
+          payload: JSON.stringify({ query: VISITS, variables: { first } }),
+        }),
+      );
       if (response.statusCode !== 200 || response.body.includes('"errors"')) throw new Error(`P3 query failed: ${response.body.slice(0, 500)}`);
-      return (await statements()) - before;
+      return tally.count;
     };
     await count(10); // warm-up: the first request of a process does one-off work
     const [ten, hundred] = [await count(10), await count(100)];
@@ -219,7 +113,7 @@ try {
 
   // The API side of P6 and P6-single, and of P7 and P7-single: the same run against another baseline.
   const apiPlans = async () => {
-    const block = nextBlock();
+    const block = blocks.next();
     return (await load({ port: api.port, path: '/graphql', concurrency: 8, seconds: SECONDS, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(block, i)) })).perSecond;
   };
   const apiSignals = async () => {
@@ -252,7 +146,7 @@ try {
       target: 0.5,
       api: apiPlans,
       bare: async () => {
-        const block = nextBlock();
+        const block = blocks.next();
         return (await load({ port: bare.port, path: '/plan', concurrency: 8, seconds: SECONDS, check: (_status, body) => Boolean(JSON.parse(body).id), body: (i) => bareplan(block, i) })).perSecond;
       },
     },
@@ -329,7 +223,7 @@ try {
 
   log('P6-latency: planVisit and the same-rows handler at 1 client');
   {
-    const [apiBlock, bareBlock] = [nextBlock(), nextBlock()];
+    const [apiBlock, bareBlock] = [blocks.next(), blocks.next()];
     const apiRun = await load({ port: api.port, path: '/graphql', concurrency: 1, seconds: SECONDS * 2, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(apiBlock, i)) });
     const bareRun = await load({ port: bare.port, path: '/plan', concurrency: 1, seconds: SECONDS * 2, body: (i) => bareplan(bareBlock, i) });
     const [p50, p99] = [0.5, 0.99].map((share) => percentile(apiRun.latencies, share) / percentile(bareRun.latencies, share)) as [number, number];
@@ -400,11 +294,4 @@ try {
 
 saveResults({ date: new Date().toISOString(), node: process.version, postgres: postgresVersion, cpus: os.cpus().length, quick: QUICK, rows: results });
 
-const width = (key: 'id' | 'what' | 'value' | 'target') => Math.max(key.length, ...results.map((row) => row[key].length));
-const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-console.log(line(['id'.padEnd(width('id')), 'ratio'.padEnd(width('what')), 'measured (worse round)'.padEnd(width('value')), 'target'.padEnd(width('target')), 'ok']));
-console.log(line(['-'.repeat(width('id')), '-'.repeat(width('what')), '-'.repeat(width('value')), '-'.repeat(width('target')), '--']));
-for (const row of results.sort((a, b) => a.id.localeCompare(b.id))) {
-  console.log(line([row.id.padEnd(width('id')), row.what.padEnd(width('what')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.pass ? 'yes' : 'NO']));
-}
-
+printResults(results);

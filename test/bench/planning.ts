@@ -1,0 +1,35 @@
+import { PLAN_BLOCK } from './setup.js';
+
+/**
+ * Planning runs each get a block of 1,000 providers of their own, seeded with three visits each (days 0, 10 and
+ * 20 of the block's month), so every run meets the same density of conflicts — about three per new visit — and no
+ * run plans into what an earlier one left behind.
+ */
+export class PlanBlocks {
+  constructor(private readonly blocks: string[][]) {}
+
+  next(): string[] {
+    const block = this.blocks.shift();
+    if (!block) throw new Error('the benchmark ran out of seeded provider blocks');
+    return block;
+  }
+}
+
+/** The planVisit input of the i-th request of a run at a block. */
+export function planVariables(block: string[], i: number) {
+  const day = Math.floor(i / PLAN_BLOCK) % 28;
+  return {
+    input: {
+      providerIds: [block[i % PLAN_BLOCK]],
+      start: new Date(Date.UTC(2027, 3, 1 + day, 8)).toISOString(),
+      end: new Date(Date.UTC(2027, 3, 1 + day, 14)).toISOString(),
+      kind: 'THEMATIC',
+    },
+  };
+}
+
+/** The same visit as planVariables, for the same-rows handler. */
+export function bareplan(block: string[], i: number): string {
+  const { providerIds: [providerId], start } = planVariables(block, i).input;
+  return JSON.stringify({ providerId, start });
+}
