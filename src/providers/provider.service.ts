@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAction } from '../access/policy.js';
 import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
-import { fragment, joinSql, run, sqlf, sqlOne, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, joinSql, run, runOne, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { BadUserInputError, NotFoundError } from '../platform/errors.js';
 import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
@@ -33,11 +33,10 @@ export async function getProvider(context: RequestContext, id: string): Promise<
 export async function findVisibleProvider(em: EntityManager, viewer: Viewer, id: string): Promise<ProviderRow | undefined> {
   const providerId = parseUuid(id);
   if (!providerId) return undefined;
-  const visible = providerVisibleSql(viewer, 'p.id');
-  return sqlOne<ProviderRow>(em, `select ${PROVIDER_COLUMNS} from provider p where p.id = ? and ${visible.sql}`, [
-    providerId,
-    ...visible.params,
-  ]);
+  return runOne<ProviderRow>(
+    em,
+    sqlf`select ${fragment(PROVIDER_COLUMNS)} from provider p where p.id = ${providerId} and ${providerVisibleSql(viewer, 'p.id')}`,
+  );
 }
 
 export interface ProviderListFilter {
