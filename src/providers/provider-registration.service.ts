@@ -31,11 +31,7 @@ export async function registerProvider(context: RequestContext, input: RegisterP
   const viewer = requireViewer(context);
   requireAction(viewer, 'provider.register');
   const draft = validateRegistration(input);
-  const reach = new InputProblems();
-  draft.locations.forEach((location, index) =>
-    reach.check(locationInReach(viewer, location), `input.locations[${index}]`, `You can register locations only ${reachDescription(viewer)}.`),
-  );
-  reach.throwIfAny();
+  refuseOutsideReach(viewer, draft);
 
   return inTransaction(context, async (em) => {
     const registerKey = draft.kvkNumber ? `kvk:${draft.kvkNumber}` : `kbo:${draft.kboNumber}`;
@@ -54,30 +50,13 @@ export async function registerProvider(context: RequestContext, input: RegisterP
 
     const provider = existing ? em.getReference(ProviderEntity, existing.id) : createProvider(em, viewer, draft, context.now());
     const agbCodeKept = existing ? await mergeIntoExisting(em, existing, draft, visibleBefore) : false;
-    // Locations the provider already has are skipped — but only for a caller that could see them. For anyone else
-    // every location is new, and a vestigingsnummer the provider already holds is refused in the same words as
-    // one held by any other provider: the answer must not tell which provider a number belongs to.
-    const present = visibleBefore ? await run<Location>(em, sqlf`select ${fragment(LOCATION_COLUMNS)} from location l where l.provider_id = ${existing!.id}`) : [];
-    const known = new Set(present.flatMap((location) => [placeKey(location), location.vestigingsnummer ?? '']));
-    const added = draft.locations.filter((location) => !known.has(placeKey(location)) && !known.has(location.vestigingsnummer ?? '-'));
-    await refuseTakenVestigingsnummers(em, draft.locations, added, visibleBefore ? provider.id : null);
-
-    const addedLocations: Location[] = added.map((location) => {
-      const entity = em.create(LocationEntity, {
-        id: uuidv7(),
-        provider,
-        ...location,
-        registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
-        createdAt: context.now(),
-      });
-      return { id: entity.id, ...location };
-    });
+    const added = await locationsToAdd(em, draft, visibleBefore ? provider.id : null);
+    const addedLocations = createLocations(em, viewer, provider, added, () => context.now());
     await em.flush();
 
     // The answer is what `provider(id)` shows the caller now: the same read, the same reach.
     const row = await findVisibleProvider(em, viewer, provider.id);
     if (!row) throw new BadUserInputError('input.locations', `Register at least one location ${reachDescription(viewer)}.`);
-    const others = earlierRegistrants.filter((code) => code !== viewer.organisation);
     context.audit.record({
       operation: 'registerProvider',
       resourceType: RESOURCE,
@@ -89,8 +68,47 @@ export async function registerProvider(context: RequestContext, input: RegisterP
         ...(agbCodeKept ? { agbCodeKept: true } : {}),
       },
     });
+    const others = earlierRegistrants.filter((code) => code !== viewer.organisation);
     if (addedLocations.length > 0 && others.length > 0) await announceLocationsAdded(em, row.id, others, context.now());
     return { provider: toProvider(row), created: !existing, addedLocations };
+  });
+}
+
+/** Every location must lie within the caller's reach, so that the caller can always see what it registered. */
+function refuseOutsideReach(viewer: Viewer, draft: ProviderDraft): void {
+  const reach = new InputProblems();
+  draft.locations.forEach((location, index) =>
+    reach.check(locationInReach(viewer, location), `input.locations[${index}]`, `You can register locations only ${reachDescription(viewer)}.`),
+  );
+  reach.throwIfAny();
+}
+
+/**
+ * The locations of the draft the provider does not have yet. Locations it already has are skipped — but only for a
+ * caller that could see them (`visibleProviderId`, null otherwise). For anyone else every location is new, and a
+ * vestigingsnummer the provider already holds is refused in the same words as one held by any other provider: the
+ * answer must not tell which provider a number belongs to.
+ */
+async function locationsToAdd(em: EntityManager, draft: ProviderDraft, visibleProviderId: string | null): Promise<LocationDraft[]> {
+  const present = visibleProviderId
+    ? await run<Location>(em, sqlf`select ${fragment(LOCATION_COLUMNS)} from location l where l.provider_id = ${visibleProviderId}`)
+    : [];
+  const known = new Set(present.flatMap((location) => [placeKey(location), location.vestigingsnummer ?? '']));
+  const added = draft.locations.filter((location) => !known.has(placeKey(location)) && !known.has(location.vestigingsnummer ?? '-'));
+  await refuseTakenVestigingsnummers(em, draft.locations, added, visibleProviderId);
+  return added;
+}
+
+function createLocations(em: EntityManager, viewer: Viewer, provider: ProviderEntity, added: readonly LocationDraft[], now: () => Date): Location[] {
+  return added.map((location) => {
+    const entity = em.create(LocationEntity, {
+      id: uuidv7(),
+      provider,
+      ...location,
+      registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
+      createdAt: now(),
+    });
+    return { id: entity.id, ...location };
   });
 }
 

@@ -1,6 +1,7 @@
 import { requireAction } from '../access/policy.js';
 import { providerVisibleSql } from '../access/scope.js';
 import { signalVisibleSql } from '../access/signal-scope.js';
+import type { Viewer } from '../access/viewer.js';
 import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { NotFoundError } from '../platform/errors.js';
 import { cursorPart, type Page } from '../platform/graphql/connection.js';
@@ -49,29 +50,7 @@ export async function listSignals(
   requireAction(viewer, 'signal.read');
   const page = context.settings.cursors.request(first, after, [cursorPart.timestamp, cursorPart.uuid]);
   const now = context.now();
-  const conditions: SqlFragment[] = [signalVisibleSql(viewer, 's')];
-  if (filter?.providerId) {
-    conditions.push(
-      parseUuid(filter.providerId)
-        ? sqlf`exists (select 1 from signal_provider fp join provider p on p.id = fp.provider_id
-            where fp.signal_id = s.id and fp.provider_id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'p.id')})`
-        : sqlf`false`,
-    );
-  }
-  if (filter?.category) conditions.push(sqlf`s.category = ${filter.category}`);
-  if (filter?.status) conditions.push(sqlf`${signalStatusSql('s', now)} = ${filter.status}`);
-  if (filter?.routedToMe !== undefined && filter.routedToMe !== null) {
-    const routed = sqlf`exists (select 1 from signal_routing mine where mine.signal_id = s.id and mine.recipient = ${viewer.organisation})`;
-    conditions.push(filter.routedToMe ? routed : sqlf`not ${routed}`);
-  }
-  if (filter?.overdue !== undefined && filter.overdue !== null) {
-    // Overdue for the viewer: any routing of a signal it submitted, otherwise its own routing.
-    const overdue = sqlf`exists (select 1 from signal_routing late left join routing_decision d on d.routing_id = late.id
-      where late.signal_id = s.id and d.id is null and late.due_at <= ${now}
-        and (s.source_organisation = ${viewer.organisation} or late.recipient = ${viewer.organisation}))`;
-    conditions.push(filter.overdue ? overdue : sqlf`not ${overdue}`);
-  }
-  const where = joinSql(conditions, ' and ');
+  const where = joinSql([signalVisibleSql(viewer, 's'), ...filterConditions(viewer, filter, now)], ' and ');
   const reads = replicaReads(context);
   return page.read<SignalRow>({
     where,
@@ -94,4 +73,30 @@ export async function listSignals(
       });
     },
   });
+}
+
+function filterConditions(viewer: Viewer, filter: SignalListFilter | null | undefined, now: Date): SqlFragment[] {
+  const conditions: SqlFragment[] = [];
+  if (filter?.providerId) {
+    conditions.push(
+      parseUuid(filter.providerId)
+        ? sqlf`exists (select 1 from signal_provider fp join provider p on p.id = fp.provider_id
+            where fp.signal_id = s.id and fp.provider_id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'p.id')})`
+        : sqlf`false`,
+    );
+  }
+  if (filter?.category) conditions.push(sqlf`s.category = ${filter.category}`);
+  if (filter?.status) conditions.push(sqlf`${signalStatusSql('s', now)} = ${filter.status}`);
+  if (filter?.routedToMe !== undefined && filter.routedToMe !== null) {
+    const routed = sqlf`exists (select 1 from signal_routing mine where mine.signal_id = s.id and mine.recipient = ${viewer.organisation})`;
+    conditions.push(filter.routedToMe ? routed : sqlf`not ${routed}`);
+  }
+  if (filter?.overdue !== undefined && filter.overdue !== null) {
+    // Overdue for the viewer: any routing of a signal it submitted, otherwise its own routing.
+    const overdue = sqlf`exists (select 1 from signal_routing late left join routing_decision d on d.routing_id = late.id
+      where late.signal_id = s.id and d.id is null and late.due_at <= ${now}
+        and (s.source_organisation = ${viewer.organisation} or late.recipient = ${viewer.organisation}))`;
+    conditions.push(filter.overdue ? overdue : sqlf`not ${overdue}`);
+  }
+  return conditions;
 }
