@@ -1,26 +1,14 @@
-import { parse } from 'graphql';
 import { DATE_TIME_PATTERN, requestSchema, selectionSchema, type JsonSchema } from './json-schema.js';
 import { after, flag, id, nextLink, page, pageAnswer, pageSchema, type BridgeRoute, type OperationData } from './route-kit.js';
 
 export type { BridgeRoute, RouteInput } from './route-kit.js';
 import { cloudEvent, CLOUDEVENT_BATCH_CONTENT_TYPE, type EventRow } from '../src/notifications/index.js';
+import { CONFLICT_CHECK, DECIDE, EVENTS, PUBLIC_ACTIONS, SIGNAL, SIGNALS, SUBMIT, SUBMIT_BULK, VISITS } from './operations.js';
 import { problemOf } from './problem.js';
 import { largestSubmissionBytes } from '../src/signals/index.js';
 
 /** How GraphQL names the fields of a bulk body's items in errors: `input[3].summary`. */
 const BULK_ITEM = /^input(\[\d+\])?\.?/;
-
-/**
- * The REST bridge's routes: each runs one named GraphQL operation in-process — so the same access gate, services,
- * validation and audit as a GraphQL client — and shapes its answer. The request and response schemas come from
- * the GraphQL schema and these operations (json-schema.ts); the OpenAPI document is made of this table.
- */
-const SIGNAL_FIELDS = `id externalId source { code } category severity possibleCriminalOffence providers { id } occurredAt receivedAt
-  summary status hasSubject routings { id recipient { code } ruleId protocolVersion status dueAt decision { outcome note decidedAt decidedBy { code } } }`;
-const VISIT_FIELDS = `id organisation { code } participants { code } providers { id } location { id municipalityCode } window { start end precision }
-  announced kind status`;
-const ACTION_FIELDS = `id organisation { code } provider { id name kvkNumber kboNumber } type legalBasis imposedOn validUntil deadline status
-  published publishedAt`;
 
 const bulkResultSchema = (problem: JsonSchema): JsonSchema => ({
   type: 'object',
@@ -49,36 +37,11 @@ const bulkResultSchema = (problem: JsonSchema): JsonSchema => ({
   additionalProperties: false,
 });
 
-const SUBMIT = parse(`mutation SubmitSignal($input: SubmitSignalInput!) { submitSignal(input: $input) { duplicate signal { ${SIGNAL_FIELDS} } } }`);
-const SUBMIT_BULK = parse(`mutation SubmitSignals($input: [SubmitSignalInput!]!) {
-  submitSignals(input: $input) { created duplicates errors results { index externalId outcome signal { id } error { code field message problems { field message } } } }
-}`);
-const SIGNAL = parse(`query Signal($id: ID!) { signal(id: $id) { ${SIGNAL_FIELDS} } }`);
-const SIGNALS = parse(`query Signals($filter: SignalFilter, $first: Int, $after: String) {
-  signals(filter: $filter, first: $first, after: $after) { edges { node { ${SIGNAL_FIELDS} } } pageInfo { hasNextPage endCursor } }
-}`);
-const DECIDE = parse(`mutation DecideRouting($input: DecideRoutingInput!) {
-  decideRouting(input: $input) { routing { id recipient { code } ruleId protocolVersion status dueAt decision { outcome note decidedAt decidedBy { code } } } }
-}`);
-const VISITS = parse(`query Visits($filter: VisitFilter, $first: Int, $after: String) {
-  visits(filter: $filter, first: $first, after: $after) { edges { node { ${VISIT_FIELDS} } } pageInfo { hasNextPage endCursor } }
-}`);
-const CONFLICT_CHECK = parse(`query VisitConflicts($input: VisitConflictCheckInput!) {
-  visitConflicts(input: $input) { scope gapDays visit { ${VISIT_FIELDS} } }
-}`);
-const PUBLIC_ACTIONS = parse(`query PublicEnforcementActions($filter: EnforcementActionFilter, $first: Int, $after: String) {
-  publicEnforcementActions(filter: $filter, first: $first, after: $after) { edges { node { ${ACTION_FIELDS} } } pageInfo { hasNextPage endCursor } }
-}`);
-
 /** Set by the bridge: the problem schema, shared by every error answer and the bulk results; the events' source. */
 export interface RouteTableOptions {
   problem: JsonSchema;
   eventSource: string;
 }
-
-const EVENTS = parse(`query Events($filter: EventFilter, $first: Int, $after: String) {
-  events(filter: $filter, first: $first, after: $after) { edges { cursor node { id type occurredAt resourceType resourceId organisation { code } } } pageInfo { endCursor } }
-}`);
 
 const CLOUD_EVENT_SCHEMA: JsonSchema = {
   type: 'object',
@@ -103,6 +66,11 @@ const CLOUD_EVENT_SCHEMA: JsonSchema = {
   additionalProperties: false,
 };
 
+/**
+ * The REST bridge's routes: each runs one named GraphQL operation in-process — so the same access gate, services,
+ * validation and audit as a GraphQL client — and shapes its answer. The request and response schemas come from
+ * the GraphQL schema and these operations (json-schema.ts); the OpenAPI document is made of this table.
+ */
 export function bridgeRoutes({ problem, eventSource }: RouteTableOptions): BridgeRoute[] {
   return [
     {

@@ -15,7 +15,7 @@ import { createOrm, type Orm } from './platform/database/orm.js';
 import { ReadReplica } from './platform/database/read-replica.js';
 import { schemaLag } from './platform/database/schema-state.js';
 import { assertApplicationRole } from './platform/database/roles.js';
-import { countStatements, installStatementCounter, sql } from './platform/database/sql.js';
+import { countStatements, installStatementCounter, runOne, sqlf } from './platform/database/sql.js';
 import { createApolloServer } from './platform/graphql/apollo.js';
 import { Cursors } from './platform/graphql/connection.js';
 import { graphqlHttpErrors } from './platform/graphql/http-errors.js';
@@ -169,11 +169,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
   });
   metrics.watchDeliveryQueue(async () => {
-    const [row] = await sql<{ depth: number; oldest: number | null }>(
+    const row = await runOne<{ depth: number; oldest: number | null }>(
       orm.em.fork(),
-      `select count(*)::int as depth, extract(epoch from (? - min(e.occurred_at)))::float8 as oldest
+      sqlf`select count(*)::int as depth, extract(epoch from (${clock()} - min(e.occurred_at)))::float8 as oldest
        from webhook_delivery d join event e on e.seq = d.event_seq where d.status in ('PENDING', 'FAILED')`,
-      [clock()],
     );
     return { depth: row?.depth ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
   });

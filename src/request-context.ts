@@ -2,7 +2,7 @@ import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
-import { sql, type StatementTally } from './platform/database/sql.js';
+import { run, sqlf, type StatementTally } from './platform/database/sql.js';
 import type { SecretBox, TargetPolicy } from './notifications/index.js';
 import type { Cursors } from './platform/graphql/connection.js';
 import type { Logger } from './platform/logging.js';
@@ -124,5 +124,5 @@ export async function asOrganisation<T>(context: RequestContext, work: (em: Enti
 
 /** Transaction-local: a pooled connection never carries one caller's organisation into another's request. */
 async function nameOrganisation(em: EntityManager, context: RequestContext): Promise<void> {
-  await sql(em, `select set_config('app.organisation', ?, true)`, [requireViewer(context).organisation]);
+  await run(em, sqlf`select set_config('app.organisation', ${requireViewer(context).organisation}, true)`);
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fragment, joinSql, run, sql, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { OrganisationKind, organisationKindOf } from './organisations.js';
 import type { Viewer } from './viewer.js';
 
@@ -87,7 +87,7 @@ export type SqlCondition = SqlFragment;
 const LOCATION_IN_REACH: Record<Exclude<ProviderReach, ProviderReach.ROUTED_SIGNALS>, (l: string, organisation: unknown) => SqlFragment> = {
   [ProviderReach.NETHERLANDS]: (l) => fragment(`${l}.country = 'NL'`),
   [ProviderReach.BELGIUM]: (l) =>
-    fragment(`(${l}.country = 'BE' and (${l}.region = 'FLANDERS' or (${l}.region = 'BRUSSELS' and ${l}.registered_by = ?)))`, [BRUSSELS_REGISTRANT]),
+    sqlf`(${fragment(l)}.country = 'BE' and (${fragment(l)}.region = 'FLANDERS' or (${fragment(l)}.region = 'BRUSSELS' and ${fragment(l)}.registered_by = ${BRUSSELS_REGISTRANT})))`,
   [ProviderReach.OWN_TERRITORY]: (l, organisation) => sqlf`${fragment(l)}.municipality_code = ${organisation}`,
 };
 
@@ -125,11 +125,9 @@ export async function organisationsReaching(em: EntityManager, codes: readonly s
 /** The subset of `ids` the viewer may see, in one query. */
 export async function visibleProviderIds(em: EntityManager, viewer: Viewer, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const condition = providerVisibleSql(viewer, 'p.id');
-  const rows = await sql<{ id: string }>(
+  const rows = await run<{ id: string }>(
     em,
-    `select p.id from provider p where p.id = any(?::uuid[]) and ${condition.sql}`,
-    [ids, ...condition.params],
+    sqlf`select p.id from provider p where p.id = any(${ids}::uuid[]) and ${providerVisibleSql(viewer, 'p.id')}`,
   );
   return new Set(rows.map((row) => row.id));
 }

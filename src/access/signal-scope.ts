@@ -1,4 +1,4 @@
-import { fragment, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { Role } from './roles.js';
 import type { Viewer } from './viewer.js';
 
@@ -8,11 +8,10 @@ import type { Viewer } from './viewer.js';
  * routed to it). A machine client holding only the INTEGRATION role follows just what its organisation submitted.
  */
 export function signalVisibleSql(viewer: Viewer, signal: string): SqlFragment {
-  if (onlySubmitted(viewer)) return fragment(`${signal}.source_organisation = ?`, [viewer.organisation]);
-  return fragment(
-    `(${signal}.source_organisation = ? or exists (select 1 from signal_routing vr where vr.signal_id = ${signal}.id and vr.recipient = ?))`,
-    [viewer.organisation, viewer.organisation],
-  );
+  const alias = fragment(signal);
+  if (onlySubmitted(viewer)) return sqlf`${alias}.source_organisation = ${viewer.organisation}`;
+  return sqlf`(${alias}.source_organisation = ${viewer.organisation}
+    or exists (select 1 from signal_routing vr where vr.signal_id = ${alias}.id and vr.recipient = ${viewer.organisation}))`;
 }
 
 const FOLLOWS_ROUTINGS: readonly Role[] = [Role.INTAKE, Role.COORDINATOR, Role.INSPECTOR, Role.ENFORCEMENT_OFFICER, Role.PROSECUTOR];

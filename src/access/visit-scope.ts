@@ -20,18 +20,16 @@ import type { Viewer } from './viewer.js';
 export function visitVisibleSql(viewer: Viewer, visit: string): SqlCondition {
   if (viewer.kind === OrganisationKind.PROSECUTION) return fragment('false');
   const reach = providerVisibleSql(viewer, 'vv.provider_id');
-  const providerInReach = fragment(`exists (select 1 from visit_provider vv where vv.visit_id = ${visit}.id and ${reach.sql})`, reach.params);
+  const providerInReach = sqlf`exists (select 1 from visit_provider vv where vv.visit_id = ${fragment(visit)}.id and ${reach})`;
   if (PROVIDER_REACH[viewer.kind] !== ProviderReach.OWN_TERRITORY) return providerInReach;
   return sqlf`(case when ${fragment(visit)}.location_id is null then ${providerInReach}
     else exists (select 1 from location vl where vl.id = ${fragment(visit)}.location_id and vl.municipality_code = ${viewer.organisation}) end)`;
 }
 
 export function visitDetailSql(viewer: Viewer, visit: string): SqlCondition {
-  return fragment(`(${visit}.lead_organisation = ? or ? = any(${visit}.participants) or ? = any(${visit}.shared_with))`, [
-    viewer.organisation,
-    viewer.organisation,
-    viewer.organisation,
-  ]);
+  const alias = fragment(visit);
+  return sqlf`(${alias}.lead_organisation = ${viewer.organisation} or ${viewer.organisation} = any(${alias}.participants)
+    or ${viewer.organisation} = any(${alias}.shared_with))`;
 }
 
 /**

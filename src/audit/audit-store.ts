@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '../platform/database/sql.js';
+import { run, sqlf } from '../platform/database/sql.js';
 import { contentDigest, type AuditContent } from './canonical.js';
 
 /**
@@ -23,9 +23,9 @@ export async function insertAuditRows(em: EntityManager, rows: readonly AuditCon
     details: row.details,
     content_digest: contentDigest(row).toString('hex'),
   }));
-  await sql(
+  await run(
     em,
-    `insert into audit_event (occurred_at, request_id, actor_sub, actor_organisation, actor_roles, operation,
+    sqlf`insert into audit_event (occurred_at, request_id, actor_sub, actor_organisation, actor_roles, operation,
         resource_type, resource_ids, owner_organisations, resource_owners, outcome, details, content_digest)
      select (e->>'occurred_at')::timestamptz, e->>'request_id', e->>'actor_sub', e->>'actor_organisation',
         array(select jsonb_array_elements_text(e->'actor_roles')), e->>'operation', e->>'resource_type',
@@ -34,8 +34,7 @@ export async function insertAuditRows(em: EntityManager, rows: readonly AuditCon
         case when jsonb_typeof(e->'resource_owners') = 'object' then e->'resource_owners' end, e->>'outcome',
         case when jsonb_typeof(e->'details') = 'object' then e->'details' end,
         decode(e->>'content_digest', 'hex')
-     from jsonb_array_elements(?::jsonb) with ordinality as rows(e, position)
+     from jsonb_array_elements(${JSON.stringify(payload)}::jsonb) with ordinality as rows(e, position)
      order by position`,
-    [JSON.stringify(payload)],
   );
 }

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '../platform/database/sql.js';
+import { run, sqlf } from '../platform/database/sql.js';
 import { canonicalJson } from './canonical.js';
 
 /**
@@ -39,9 +39,9 @@ function signatureHolds(key: Buffer, checkpoint: Checkpoint): boolean {
 }
 
 async function currentHeads(em: EntityManager): Promise<{ database: string; heads: Checkpoint['heads'] }> {
-  const rows = await sql<{ database: string; shard: number; seq: string; hash: Buffer }>(
+  const rows = await run<{ database: string; shard: number; seq: string; hash: Buffer }>(
     em,
-    'select current_database() as database, shard, seq::text as seq, hash from audit_chain_head order by shard',
+    sqlf`select current_database() as database, shard, seq::text as seq, hash from audit_chain_head order by shard`,
   );
   return { database: rows[0]?.database ?? '', heads: rows.map((row) => [row.shard, row.seq, row.hash.toString('hex')]) };
 }
@@ -123,11 +123,11 @@ async function headsStillHold(
 ): Promise<string[]> {
   const signed = checkpoint.heads.filter(([, seq]) => BigInt(seq) > 0n);
   if (signed.length === 0) return [];
-  const rows = await sql<{ shard: number; seq: string; hash: Buffer }>(
+  const rows = await run<{ shard: number; seq: string; hash: Buffer }>(
     em,
-    `select e.shard, e.chain_seq::text as seq, e.hash from audit_event e
-     join jsonb_to_recordset(?::jsonb) as h(shard smallint, seq bigint) on e.shard = h.shard and e.chain_seq = h.seq`,
-    [JSON.stringify(signed.map(([shard, seq]) => ({ shard, seq })))],
+    sqlf`select e.shard, e.chain_seq::text as seq, e.hash from audit_event e
+     join jsonb_to_recordset(${JSON.stringify(signed.map(([shard, seq]) => ({ shard, seq })))}::jsonb) as h(shard smallint, seq bigint)
+       on e.shard = h.shard and e.chain_seq = h.seq`,
   );
   const found = new Map(rows.map((row) => [row.shard, row.hash.toString('hex')]));
   const problems: string[] = [];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isoTimestamp, sql } from '../platform/database/sql.js';
+import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
 import { chainHash, contentDigest } from './canonical.js';
 
 export const AUDIT_SHARDS = 16;
@@ -54,23 +54,22 @@ const BATCH = 5_000;
  */
 export async function verifyAuditLog(em: EntityManager, onProgress?: (checked: number) => void): Promise<VerificationReport> {
   const problems: string[] = [];
-  const heads = await sql<{ shard: number; seq: string; hash: Buffer }>(em, 'select shard, seq, hash from audit_chain_head order by shard');
+  const heads = await run<{ shard: number; seq: string; hash: Buffer }>(em, sqlf`select shard, seq, hash from audit_chain_head order by shard`);
   let events = 0;
   for (const head of heads) {
     let expectedSeq = 1n;
     let previous = genesisHash(head.shard);
     let lastSeq = 0n;
     for (;;) {
-      const rows = await sql<StoredEvent>(
+      const rows = await run<StoredEvent>(
         em,
-        `select id::text as id, ${isoTimestamp('occurred_at')} as "occurredAt",
+        sqlf`select id::text as id, ${fragment(isoTimestamp('occurred_at'))} as "occurredAt",
            extract(microseconds from occurred_at)::bigint % 1000 <> 0 as "subMillisecond", request_id as "requestId", actor_sub as "actorSub",
            actor_organisation as "actorOrganisation", actor_roles as "actorRoles", operation,
            resource_type as "resourceType", resource_ids as "resourceIds", owner_organisations as "ownerOrganisations",
            resource_owners as "resourceOwners", outcome, details, content_digest as "contentDigest", shard, chain_seq::text as "chainSeq",
            prev_hash as "prevHash", hash
-         from audit_event where shard = ? and chain_seq > ?::bigint order by chain_seq limit ?`,
-        [head.shard, lastSeq.toString(), BATCH],
+         from audit_event where shard = ${head.shard} and chain_seq > ${lastSeq.toString()}::bigint order by chain_seq limit ${BATCH}`,
       );
       for (const row of rows) {
         const seq = BigInt(row.chainSeq);

@@ -1,7 +1,7 @@
 import { Role } from '../access/roles.js';
 import type { AuditWriter } from '../audit/index.js';
 import type { Orm } from '../platform/database/orm.js';
-import { sql } from '../platform/database/sql.js';
+import { run, runOne, sqlf } from '../platform/database/sql.js';
 import type { Logger } from '../platform/logging.js';
 import { Country, registerProvider, Sector, type RegisterProviderFields } from '../providers/index.js';
 import { planVisit, VisitKind } from '../visits/index.js';
@@ -191,19 +191,17 @@ export async function loadDemoData(orm: Orm, writer: AuditWriter, settings: Doma
 
 async function loadDemoProviders(orm: Orm, writer: AuditWriter, settings: DomainSettings, logger: Logger): Promise<boolean> {
   const em = orm.em.fork();
-  const done = await sql(
+  const done = await run(
     em,
-    `select 1 from location l join provider p on p.id = l.provider_id where p.kvk_number = ? and l.country = 'BE'`,
-    [LAST_REGISTRATION.provider.kvkNumber],
+    sqlf`select 1 from location l join provider p on p.id = l.provider_id where p.kvk_number = ${LAST_REGISTRATION.provider.kvkNumber} and l.country = 'BE'`,
   );
   if (done.length > 0) return false;
 
   for (const municipality of DEMO_MUNICIPALITIES) {
-    await sql(
+    await run(
       em,
-      `insert into organisation (code, name, kind) values (?, ?, 'MUNICIPALITY')
+      sqlf`insert into organisation (code, name, kind) values (${municipality.code}, ${municipality.name}, 'MUNICIPALITY')
        on conflict (code) do update set name = excluded.name where organisation.name = 'Gemeente ' || organisation.code`,
-      [municipality.code, municipality.name],
     );
   }
   for (const registration of DEMO_PROVIDERS) {
@@ -261,17 +259,17 @@ export const DEMO_VISITS: readonly DemoVisit[] = [
 
 async function loadDemoVisits(orm: Orm, writer: AuditWriter, settings: DomainSettings, logger: Logger): Promise<boolean> {
   const em = orm.em.fork();
-  if ((await sql(em, 'select 1 from visit limit 1')).length > 0) return false;
+  if ((await run(em, sqlf`select 1 from visit limit 1`)).length > 0) return false;
   const monday = nextMonday(new Date());
   for (const demo of DEMO_VISITS) {
-    const [provider] = await sql<{ id: string }>(em, 'select id from provider where kvk_number = ? or kbo_number = ?', [
-      demo.kvkNumber ?? null,
-      demo.kboNumber ?? null,
-    ]);
+    const provider = await runOne<{ id: string }>(
+      em,
+      sqlf`select id from provider where kvk_number = ${demo.kvkNumber ?? null} or kbo_number = ${demo.kboNumber ?? null}`,
+    );
     if (!provider) continue;
-    const [location] = demo.location
-      ? await sql<{ id: string }>(em, 'select id from location where provider_id = ? and name = ?', [provider.id, demo.location])
-      : [];
+    const location = demo.location
+      ? await runOne<{ id: string }>(em, sqlf`select id from location where provider_id = ${provider.id} and name = ${demo.location}`)
+      : undefined;
     const context = demoContext(orm, demo.by, writer, settings);
     const day = new Date(monday.getTime() + demo.day * 86_400_000);
     await planVisit(context, {

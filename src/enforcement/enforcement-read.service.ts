@@ -3,7 +3,7 @@ import { isOrganisationCode } from '../access/organisations.js';
 import { requireAction } from '../access/policy.js';
 import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { BadUserInputError, NotFoundError } from '../platform/errors.js';
-import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { cursorPart, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
 import { asOrganisation, replicaReads, requireViewer, type RequestContext } from '../request-context.js';
 import type { EnforcementStatus, EnforcementType } from './enforcement.enums.js';
@@ -68,9 +68,9 @@ export async function listEnforcementActions(
 ): Promise<Page<EnforcementRow>> {
   requireAction(requireViewer(context), 'enforcement.read');
   const { visible, columns } = shownTo(context);
-  const page = await listActions(context, visible, columns, filter, first, after);
-  context.audit.record({ operation: 'enforcementActions', resourceType: 'EnforcementAction', resources: page.rows.map(owned) });
-  return page.page;
+  return listActions(context, visible, columns, filter, first, after, (shown) =>
+    context.audit.record({ operation: 'enforcementActions', resourceType: 'EnforcementAction', resources: shown.map(owned) }),
+  );
 }
 
 /**
@@ -84,9 +84,9 @@ export async function listPublicEnforcementActions(
   after: string | null | undefined,
 ): Promise<Page<EnforcementRow>> {
   const columns = enforcementColumns(context.now(), 'PUBLIC', sqlf`false`);
-  const page = await listActions(context, sqlf`e.published_at is not null`, columns, filter, first, after);
-  context.audit.recordPublicRead({ operation: 'publicEnforcementActions', resourceType: 'EnforcementAction', resources: page.rows.map(owned) });
-  return page.page;
+  return listActions(context, sqlf`e.published_at is not null`, columns, filter, first, after, (shown) =>
+    context.audit.recordPublicRead({ operation: 'publicEnforcementActions', resourceType: 'EnforcementAction', resources: shown.map(owned) }),
+  );
 }
 
 async function listActions(
@@ -96,22 +96,22 @@ async function listActions(
   filter: EnforcementListFilter | null | undefined,
   first: number | null | undefined,
   after: string | null | undefined,
-): Promise<{ page: Page<EnforcementRow>; rows: EnforcementRow[] }> {
-  const limit = pageSize(first);
-  const cursor = context.settings.cursors.decode(after, [cursorPart.date, cursorPart.uuid]);
+  audit: (shown: readonly EnforcementRow[]) => void,
+): Promise<Page<EnforcementRow>> {
+  const page = context.settings.cursors.request(first, after, [cursorPart.date, cursorPart.uuid]);
   const where = joinSql([visible, ...filterConditions(context, filter)], ' and ');
-  const paged = cursor ? sqlf`${where} and (e.imposed_on, e.id) < (${cursor[0]}::date, ${cursor[1]}::uuid)` : where;
   const reads = replicaReads(context);
-  const read = <Row>(query: SqlFragment) => (context.viewer ? asOrganisation(context, (em) => run<Row>(em, query), reads) : run<Row>(reads, query));
-  const rows = await read<EnforcementRow>(
-    sqlf`select ${columns} from enforcement_action e join provider ep on ep.id = e.provider_id where ${paged}
-      order by e.imposed_on desc, e.id desc limit ${limit + 1}`,
-  );
-  const page = context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.imposedOn, row.id], async () => {
-    const [count] = await read<{ count: string }>(sqlf`select count(*) from enforcement_action e where ${where}`);
-    return Number(count?.count ?? 0);
+  return page.read<EnforcementRow>({
+    where,
+    after: ([imposedOn, id]) => sqlf`(e.imposed_on, e.id) < (${imposedOn}::date, ${id}::uuid)`,
+    select: (condition, limit) =>
+      sqlf`select ${columns} from enforcement_action e join provider ep on ep.id = e.provider_id where ${condition}
+      order by e.imposed_on desc, e.id desc limit ${limit}`,
+    count: sqlf`select count(*) from enforcement_action e where ${where}`,
+    run: (query) => (context.viewer ? asOrganisation(context, (em) => run(em, query), reads) : run(reads, query)),
+    keyOf: (row) => [row.imposedOn, row.id],
+    audit,
   });
-  return { page, rows: rows.slice(0, limit) };
 }
 
 function filterConditions(context: RequestContext, filter: EnforcementListFilter | null | undefined): SqlFragment[] {

@@ -1,7 +1,7 @@
 import { can, requireAction, type Action } from '../access/policy.js';
 import { fragment, isoTimestamp, joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
-import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { cursorPart, type Page } from '../platform/graphql/connection.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { EVENT_COLUMNS, type EventRow } from './cloud-event.js';
 import { DeliveryStatus, EventResourceType, type EventType } from './event.enums.js';
@@ -35,8 +35,7 @@ export async function listEvents(
 ): Promise<Page<EventRow>> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'event.read');
-  const limit = pageSize(first);
-  const cursor = context.settings.cursors.decode(after, [cursorPart.integer, cursorPart.integer]);
+  const page = context.settings.cursors.request(first, after, [cursorPart.integer, cursorPart.integer]);
   if ((filter?.types?.length ?? 0) > MAX_EVENT_TYPES) throw new BadUserInputError('filter.types', `At most ${MAX_EVENT_TYPES} types.`);
   // A role sees events only about the kinds of record it may read (a planner's feed has no signal events).
   const readable = Object.values(EventResourceType).filter((type) => can(viewer, READ_ACTION[type]));
@@ -48,12 +47,14 @@ export async function listEvents(
   if (filter?.types && filter.types.length > 0) conditions.push(sqlf`e.type = any(${filter.types}::text[])`);
   if (filter?.from) conditions.push(sqlf`e.occurred_at >= ${filter.from}`);
   const where = joinSql(conditions, ' and ');
-  const paged = cursor ? sqlf`${where} and (e.tx, e.seq) > (${cursor[0]}::xid8, ${cursor[1]}::bigint)` : where;
-  const rows = await run<EventRow>(context.em, sqlf`select ${EVENT_COLUMNS} from event e where ${paged} order by e.tx, e.seq limit ${limit + 1}`);
-  context.audit.record({ operation: 'events', resourceType: 'Event', resources: rows.slice(0, limit).map((row) => ({ id: row.id, owners: [viewer.organisation] })) });
-  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.tx, row.seq], async () => {
-    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from event e where ${where}`);
-    return Number(count?.count ?? 0);
+  return page.read<EventRow>({
+    where,
+    after: ([tx, seq]) => sqlf`(e.tx, e.seq) > (${tx}::xid8, ${seq}::bigint)`,
+    select: (condition, limit) => sqlf`select ${EVENT_COLUMNS} from event e where ${condition} order by e.tx, e.seq limit ${limit}`,
+    count: sqlf`select count(*) from event e where ${where}`,
+    run: (query) => run(context.em, query),
+    keyOf: (row) => [row.tx, row.seq],
+    audit: (shown) => context.audit.record({ operation: 'events', resourceType: 'Event', resources: shown.map((row) => ({ id: row.id, owners: [viewer.organisation] })) }),
   });
 }
 
@@ -82,22 +83,22 @@ export async function listDeliveries(
 ): Promise<Page<DeliveryRow>> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'webhook.manage');
-  const limit = pageSize(first);
-  const cursor = context.settings.cursors.decode(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const page = context.settings.cursors.request(first, after, [cursorPart.timestamp, cursorPart.uuid]);
   const conditions: SqlFragment[] = [sqlf`s.organisation = ${viewer.organisation}`];
   if (filter?.subscriptionId) conditions.push(sqlf`d.subscription_id::text = ${filter.subscriptionId.toLowerCase()}`);
   if (filter?.status) conditions.push(sqlf`d.status = ${filter.status}`);
   const where = joinSql(conditions, ' and ');
-  const paged = cursor ? sqlf`${where} and (d.created_at, d.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
-  const rows = await run<DeliveryRow>(
-    context.em,
-    sqlf`select ${DELIVERY_COLUMNS} from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id where ${paged}
-      order by d.created_at desc, d.id desc limit ${limit + 1}`,
-  );
-  context.audit.record({ operation: 'webhookDeliveries', resourceType: 'WebhookDelivery', resources: rows.slice(0, limit).map((row) => ({ id: row.id, owners: [viewer.organisation] })) });
-  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.createdAt, row.id], async () => {
-    const [count] = await run<{ count: string }>(context.em, sqlf`select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id where ${where}`);
-    return Number(count?.count ?? 0);
+  return page.read<DeliveryRow>({
+    where,
+    after: ([createdAt, id]) => sqlf`(d.created_at, d.id) < (${createdAt}::timestamptz, ${id}::uuid)`,
+    select: (condition, limit) =>
+      sqlf`select ${DELIVERY_COLUMNS} from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id where ${condition}
+      order by d.created_at desc, d.id desc limit ${limit}`,
+    count: sqlf`select count(*) from webhook_delivery d join webhook_subscription s on s.id = d.subscription_id where ${where}`,
+    run: (query) => run(context.em, query),
+    keyOf: (row) => [row.createdAt, row.id],
+    audit: (shown) =>
+      context.audit.record({ operation: 'webhookDeliveries', resourceType: 'WebhookDelivery', resources: shown.map((row) => ({ id: row.id, owners: [viewer.organisation] })) }),
   });
 }
 

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isMunicipalityCode, MAX_ORGANISATIONS, nationalOrganisation, OrganisationKind } from '../access/organisations.js';
-import { sql } from '../platform/database/sql.js';
+import { run, sqlf } from '../platform/database/sql.js';
 import type { RequestContext } from '../request-context.js';
 import type { Organisation } from './organisation.types.js';
 
@@ -35,18 +35,17 @@ function createOrganisationLoader(context: RequestContext): DataLoader<string, O
     const rows =
       municipalities.length === 0
         ? []
-        : await sql<OrganisationRow>(context.em, 'select code, name, kind, oin from organisation where code = any(?::text[])', [municipalities]);
+        : await run<OrganisationRow>(context.em, sqlf`select code, name, kind, oin from organisation where code = any(${municipalities}::text[])`);
     const byCode = new Map(rows.map((row) => [row.code, row]));
     return codes.map((code) => byCode.get(code) ?? unregistered(code));
   });
 }
 
 export async function listOrganisations(em: EntityManager): Promise<Organisation[]> {
-  return sql<OrganisationRow>(
+  return run<OrganisationRow>(
     em,
-    `select code, name, kind, oin from organisation
-     order by case when kind = 'MUNICIPALITY' then 1 else 0 end, code limit ?`,
-    [MAX_ORGANISATIONS],
+    sqlf`select code, name, kind, oin from organisation
+     order by case when kind = 'MUNICIPALITY' then 1 else 0 end, code limit ${MAX_ORGANISATIONS}`,
   );
 }
 
@@ -56,9 +55,8 @@ export async function listOrganisations(em: EntityManager): Promise<Organisation
 export async function ensureOrganisationRow(em: EntityManager, code: string): Promise<void> {
   const organisation = unregistered(code);
   if (!organisation) throw new Error(`Not an organisation code: ${code}`);
-  await sql(em, 'insert into organisation (code, name, kind) values (?, ?, ?) on conflict (code) do nothing', [
-    organisation.code,
-    organisation.name,
-    organisation.kind,
-  ]);
+  await run(
+    em,
+    sqlf`insert into organisation (code, name, kind) values (${organisation.code}, ${organisation.name}, ${organisation.kind}) on conflict (code) do nothing`,
+  );
 }

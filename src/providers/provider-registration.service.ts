@@ -3,7 +3,7 @@ import { requireAction } from '../access/policy.js';
 import { locationInReach, reachDescription, visibleProviderIds } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { ensureOrganisationRow, OrganisationEntity } from '../organisations/index.js';
-import { sql, sqlOne } from '../platform/database/sql.js';
+import { fragment, run, runOne, sqlf } from '../platform/database/sql.js';
 import { BadUserInputError, InputProblems } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
 import { EventResourceType, EventType, publishEvents } from '../notifications/index.js';
@@ -31,21 +31,16 @@ export async function registerProvider(context: RequestContext, input: RegisterP
   const viewer = requireViewer(context);
   requireAction(viewer, 'provider.register');
   const draft = validateRegistration(input);
-  const reach = new InputProblems();
-  draft.locations.forEach((location, index) =>
-    reach.check(locationInReach(viewer, location), `input.locations[${index}]`, `You can register locations only ${reachDescription(viewer)}.`),
-  );
-  reach.throwIfAny();
+  refuseOutsideReach(viewer, draft);
 
   return inTransaction(context, async (em) => {
     const registerKey = draft.kvkNumber ? `kvk:${draft.kvkNumber}` : `kbo:${draft.kboNumber}`;
-    await sql(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`provider:${registerKey}`]);
+    await run(em, sqlf`select pg_advisory_xact_lock(hashtextextended(${`provider:${registerKey}`}, 0))`);
     await ensureOrganisationRow(em, viewer.organisation);
 
-    const existing = await sqlOne<ProviderRow>(
+    const existing = await runOne<ProviderRow>(
       em,
-      `select ${PROVIDER_COLUMNS} from provider p where ${draft.kvkNumber ? 'p.kvk_number' : 'p.kbo_number'} = ?`,
-      [draft.kvkNumber ?? draft.kboNumber],
+      sqlf`select ${fragment(PROVIDER_COLUMNS)} from provider p where ${fragment(draft.kvkNumber ? 'p.kvk_number' : 'p.kbo_number')} = ${draft.kvkNumber ?? draft.kboNumber}`,
     );
     const visibleBefore = existing ? (await visibleProviderIds(em, viewer, [existing.id])).has(existing.id) : false;
     if (!visibleBefore && draft.locations.length === 0) {
@@ -55,30 +50,13 @@ export async function registerProvider(context: RequestContext, input: RegisterP
 
     const provider = existing ? em.getReference(ProviderEntity, existing.id) : createProvider(em, viewer, draft, context.now());
     const agbCodeKept = existing ? await mergeIntoExisting(em, existing, draft, visibleBefore) : false;
-    // Locations the provider already has are skipped — but only for a caller that could see them. For anyone else
-    // every location is new, and a vestigingsnummer the provider already holds is refused in the same words as
-    // one held by any other provider: the answer must not tell which provider a number belongs to.
-    const present = visibleBefore ? await sql<Location>(em, `select ${LOCATION_COLUMNS} from location l where l.provider_id = ?`, [existing!.id]) : [];
-    const known = new Set(present.flatMap((location) => [placeKey(location), location.vestigingsnummer ?? '']));
-    const added = draft.locations.filter((location) => !known.has(placeKey(location)) && !known.has(location.vestigingsnummer ?? '-'));
-    await refuseTakenVestigingsnummers(em, draft.locations, added, visibleBefore ? provider.id : null);
-
-    const addedLocations: Location[] = added.map((location) => {
-      const entity = em.create(LocationEntity, {
-        id: uuidv7(),
-        provider,
-        ...location,
-        registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
-        createdAt: context.now(),
-      });
-      return { id: entity.id, ...location };
-    });
+    const added = await locationsToAdd(em, draft, visibleBefore ? provider.id : null);
+    const addedLocations = createLocations(em, viewer, provider, added, () => context.now());
     await em.flush();
 
     // The answer is what `provider(id)` shows the caller now: the same read, the same reach.
     const row = await findVisibleProvider(em, viewer, provider.id);
     if (!row) throw new BadUserInputError('input.locations', `Register at least one location ${reachDescription(viewer)}.`);
-    const others = earlierRegistrants.filter((code) => code !== viewer.organisation);
     context.audit.record({
       operation: 'registerProvider',
       resourceType: RESOURCE,
@@ -90,8 +68,47 @@ export async function registerProvider(context: RequestContext, input: RegisterP
         ...(agbCodeKept ? { agbCodeKept: true } : {}),
       },
     });
+    const others = earlierRegistrants.filter((code) => code !== viewer.organisation);
     if (addedLocations.length > 0 && others.length > 0) await announceLocationsAdded(em, row.id, others, context.now());
     return { provider: toProvider(row), created: !existing, addedLocations };
+  });
+}
+
+/** Every location must lie within the caller's reach, so that the caller can always see what it registered. */
+function refuseOutsideReach(viewer: Viewer, draft: ProviderDraft): void {
+  const reach = new InputProblems();
+  draft.locations.forEach((location, index) =>
+    reach.check(locationInReach(viewer, location), `input.locations[${index}]`, `You can register locations only ${reachDescription(viewer)}.`),
+  );
+  reach.throwIfAny();
+}
+
+/**
+ * The locations of the draft the provider does not have yet. Locations it already has are skipped — but only for a
+ * caller that could see them (`visibleProviderId`, null otherwise). For anyone else every location is new, and a
+ * vestigingsnummer the provider already holds is refused in the same words as one held by any other provider: the
+ * answer must not tell which provider a number belongs to.
+ */
+async function locationsToAdd(em: EntityManager, draft: ProviderDraft, visibleProviderId: string | null): Promise<LocationDraft[]> {
+  const present = visibleProviderId
+    ? await run<Location>(em, sqlf`select ${fragment(LOCATION_COLUMNS)} from location l where l.provider_id = ${visibleProviderId}`)
+    : [];
+  const known = new Set(present.flatMap((location) => [placeKey(location), location.vestigingsnummer ?? '']));
+  const added = draft.locations.filter((location) => !known.has(placeKey(location)) && !known.has(location.vestigingsnummer ?? '-'));
+  await refuseTakenVestigingsnummers(em, draft.locations, added, visibleProviderId);
+  return added;
+}
+
+function createLocations(em: EntityManager, viewer: Viewer, provider: ProviderEntity, added: readonly LocationDraft[], now: () => Date): Location[] {
+  return added.map((location) => {
+    const entity = em.create(LocationEntity, {
+      id: uuidv7(),
+      provider,
+      ...location,
+      registeredBy: em.getReference(OrganisationEntity, viewer.organisation),
+      createdAt: now(),
+    });
+    return { id: entity.id, ...location };
   });
 }
 
@@ -110,10 +127,9 @@ function createProvider(em: EntityManager, viewer: Viewer, draft: ProviderDraft,
 
 /** The organisations that registered the provider or any of its locations. */
 async function registrantsOf(em: EntityManager, providerId: string): Promise<string[]> {
-  const rows = await sql<{ code: string }>(
+  const rows = await run<{ code: string }>(
     em,
-    `select registered_by as code from provider where id = ? union select registered_by from location where provider_id = ? order by 1`,
-    [providerId, providerId],
+    sqlf`select registered_by as code from provider where id = ${providerId} union select registered_by from location where provider_id = ${providerId} order by 1`,
   );
   return rows.map((row) => row.code);
 }
@@ -130,7 +146,7 @@ async function mergeIntoExisting(em: EntityManager, existing: ProviderRow, draft
   }
   const sectors = [...new Set([...existing.sectors, ...draft.sectors])];
   if (sectors.length !== existing.sectors.length || (draft.agbCode && !existing.agbCode)) {
-    await sql(em, 'update provider set sectors = ?::text[], agb_code = coalesce(agb_code, ?) where id = ?', [sectors, draft.agbCode, existing.id]);
+    await run(em, sqlf`update provider set sectors = ${sectors}::text[], agb_code = coalesce(agb_code, ${draft.agbCode}) where id = ${existing.id}`);
   }
   return differs;
 }
@@ -148,10 +164,9 @@ async function refuseTakenVestigingsnummers(
 ): Promise<void> {
   const numbers = added.map((location) => location.vestigingsnummer).filter((number): number is string => number !== null);
   if (numbers.length === 0) return;
-  const taken = await sql<{ vestigingsnummer: string }>(
+  const taken = await run<{ vestigingsnummer: string }>(
     em,
-    'select vestigingsnummer from location where vestigingsnummer = any(?::text[]) and provider_id is distinct from ?::uuid',
-    [numbers, ownProviderId],
+    sqlf`select vestigingsnummer from location where vestigingsnummer = any(${numbers}::text[]) and provider_id is distinct from ${ownProviderId}::uuid`,
   );
   const problems = new InputProblems();
   for (const { vestigingsnummer } of taken) {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { groupBy, listLoader, type ListKey } from '../platform/collections.js';
 import { providerVisibleSql } from '../access/scope.js';
-import { fragment, run, sql, sqlf } from '../platform/database/sql.js';
+import { fragment, run, sqlf } from '../platform/database/sql.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import type { Location } from './provider.types.js';
 import type { Sector } from './sector.js';
@@ -38,12 +38,11 @@ export function locationsOfProvider(context: RequestContext): DataLoader<ListKey
 
 function createLocationsLoader(context: RequestContext): DataLoader<ListKey, Location[], string> {
   return listLoader(async (providerIds, limit) => {
-    const rows = await sql<Location & { providerId: string }>(
+    const rows = await run<Location & { providerId: string }>(
       context.em,
-      `select located.* from unnest(?::uuid[]) as parent(id) cross join lateral (
-         select ${LOCATION_COLUMNS}, l.provider_id as "providerId" from location l
-         where l.provider_id = parent.id order by l.created_at, l.id limit ?) as located`,
-      [providerIds, limit ?? null],
+      sqlf`select located.* from unnest(${providerIds}::uuid[]) as parent(id) cross join lateral (
+         select ${fragment(LOCATION_COLUMNS)}, l.provider_id as "providerId" from location l
+         where l.provider_id = parent.id order by l.created_at, l.id limit ${limit ?? null}) as located`,
     );
     return groupBy(providerIds, rows, (row) => row.providerId, ({ providerId: _providerId, ...location }) => location);
   });

@@ -2,9 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAction } from '../access/policy.js';
 import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
-import { fragment, joinSql, run, sqlf, sqlOne, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, joinSql, run, runOne, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { BadUserInputError, NotFoundError } from '../platform/errors.js';
-import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { cursorPart, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
 import { replicaReads, requireViewer, type RequestContext } from '../request-context.js';
 import { gemeentecodeProblem } from './identifiers.js';
@@ -33,11 +33,10 @@ export async function getProvider(context: RequestContext, id: string): Promise<
 export async function findVisibleProvider(em: EntityManager, viewer: Viewer, id: string): Promise<ProviderRow | undefined> {
   const providerId = parseUuid(id);
   if (!providerId) return undefined;
-  const visible = providerVisibleSql(viewer, 'p.id');
-  return sqlOne<ProviderRow>(em, `select ${PROVIDER_COLUMNS} from provider p where p.id = ? and ${visible.sql}`, [
-    providerId,
-    ...visible.params,
-  ]);
+  return runOne<ProviderRow>(
+    em,
+    sqlf`select ${fragment(PROVIDER_COLUMNS)} from provider p where p.id = ${providerId} and ${providerVisibleSql(viewer, 'p.id')}`,
+  );
 }
 
 export interface ProviderListFilter {
@@ -58,8 +57,7 @@ export async function listProviders(
 ): Promise<Page<ProviderRow>> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'provider.read');
-  const limit = pageSize(first);
-  const cursor = context.settings.cursors.decode(after, [cursorPart.text, cursorPart.uuid]);
+  const page = context.settings.cursors.request(first, after, [cursorPart.text, cursorPart.uuid]);
 
   const conditions: SqlFragment[] = [providerVisibleSql(viewer, 'p.id')];
   if (filter?.name?.trim()) {
@@ -76,29 +74,18 @@ export async function listProviders(
     conditions.push(sqlf`exists (select 1 from location l where l.provider_id = p.id and l.municipality_code = ${filter.municipalityCode})`);
   }
   const where = joinSql(conditions, ' and ');
-  const page = cursor ? sqlf`${where} and (lower(p.name), p.id) > (${cursor[0]}, ${cursor[1]}::uuid)` : where;
   const reads = replicaReads(context);
-  const rows = await run<ProviderRow & { sortName: string }>(
-    reads,
-    sqlf`select ${fragment(PROVIDER_COLUMNS)}, lower(p.name) as "sortName" from provider p where ${page} order by lower(p.name), p.id limit ${limit + 1}`,
-  );
-  const shown = rows.slice(0, limit);
-  context.audit.record({
-    operation: 'providers',
-    resourceType: RESOURCE,
-    resources: shown.map((row) => ({ id: row.id, owners: [row.registeredBy] })),
+  return page.read<ProviderRow & { sortName: string }>({
+    where,
+    after: ([name, id]) => sqlf`(lower(p.name), p.id) > (${name}, ${id}::uuid)`,
+    select: (condition, limit) =>
+      sqlf`select ${fragment(PROVIDER_COLUMNS)}, lower(p.name) as "sortName" from provider p where ${condition} order by lower(p.name), p.id limit ${limit}`,
+    count: sqlf`select count(*) from provider p where ${where}`,
+    run: (query) => run(reads, query),
+    keyOf: (row) => [row.sortName, row.id],
+    audit: (shown) =>
+      context.audit.record({ operation: 'providers', resourceType: RESOURCE, resources: shown.map((row) => ({ id: row.id, owners: [row.registeredBy] })) }),
   });
-  return context.settings.cursors.page(
-    rows,
-    limit,
-    cursor !== undefined,
-    (row) => row,
-    (row) => [row.sortName, row.id],
-    async () => {
-      const [count] = await run<{ count: string }>(reads, sqlf`select count(*) from provider p where ${where}`);
-      return Number(count?.count ?? 0);
-    },
-  );
 }
 
 export function toProvider(row: ProviderRow): Provider {

@@ -1,9 +1,10 @@
 import { requireAction } from '../access/policy.js';
 import { providerVisibleSql } from '../access/scope.js';
 import { signalVisibleSql } from '../access/signal-scope.js';
+import type { Viewer } from '../access/viewer.js';
 import { joinSql, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { NotFoundError } from '../platform/errors.js';
-import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { cursorPart, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
 import { asOrganisation, replicaReads, requireViewer, type RequestContext } from '../request-context.js';
 import type { SignalCategory, SignalStatus } from './signal.enums.js';
@@ -47,10 +48,35 @@ export async function listSignals(
 ): Promise<Page<SignalRow>> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'signal.read');
-  const limit = pageSize(first);
-  const cursor = context.settings.cursors.decode(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const page = context.settings.cursors.request(first, after, [cursorPart.timestamp, cursorPart.uuid]);
   const now = context.now();
-  const conditions: SqlFragment[] = [signalVisibleSql(viewer, 's')];
+  const where = joinSql([signalVisibleSql(viewer, 's'), ...filterConditions(viewer, filter, now)], ' and ');
+  const reads = replicaReads(context);
+  return page.read<SignalRow>({
+    where,
+    after: ([receivedAt, id]) => sqlf`(s.received_at, s.id) < (${receivedAt}::timestamptz, ${id}::uuid)`,
+    select: (condition, limit) => sqlf`select ${signalColumns('s', now)} from signal s where ${condition} order by s.received_at desc, s.id desc limit ${limit}`,
+    count: sqlf`select count(*) from signal s where ${where}`,
+    run: (query) => asOrganisation(context, (em) => run(em, query), reads),
+    keyOf: (row) => [row.receivedAt, row.id],
+    audit: async (shown) => {
+      // The recipients are owners too; the routings loaded here are the ones the page's fields then use.
+      const loader = routingsOfSignal(context);
+      const routings = (await Promise.all(shown.map((row) => loader.load({ id: row.id })))).flat();
+      context.audit.record({
+        operation: 'signals',
+        resourceType: 'Signal',
+        resources: shown.map((row) => ({
+          id: row.id,
+          owners: [row.sourceCode, ...routings.filter((routing) => routing.signalId === row.id).map((routing) => routing.recipientCode)],
+        })),
+      });
+    },
+  });
+}
+
+function filterConditions(viewer: Viewer, filter: SignalListFilter | null | undefined, now: Date): SqlFragment[] {
+  const conditions: SqlFragment[] = [];
   if (filter?.providerId) {
     conditions.push(
       parseUuid(filter.providerId)
@@ -72,28 +98,5 @@ export async function listSignals(
         and (s.source_organisation = ${viewer.organisation} or late.recipient = ${viewer.organisation}))`;
     conditions.push(filter.overdue ? overdue : sqlf`not ${overdue}`);
   }
-  const where = joinSql(conditions, ' and ');
-  const page = cursor ? sqlf`${where} and (s.received_at, s.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
-  const reads = replicaReads(context);
-  const rows = await asOrganisation(
-    context,
-    (em) => run<SignalRow>(em, sqlf`select ${signalColumns('s', now)} from signal s where ${page} order by s.received_at desc, s.id desc limit ${limit + 1}`),
-    reads,
-  );
-  const shown = rows.slice(0, limit);
-  // The recipients are owners too; the routings loaded here are the ones the page's fields then use.
-  const loader = routingsOfSignal(context);
-  const routings = (await Promise.all(shown.map((row) => loader.load({ id: row.id })))).flat();
-  context.audit.record({
-    operation: 'signals',
-    resourceType: 'Signal',
-    resources: shown.map((row) => ({
-      id: row.id,
-      owners: [row.sourceCode, ...routings.filter((routing) => routing.signalId === row.id).map((routing) => routing.recipientCode)],
-    })),
-  });
-  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.receivedAt, row.id], async () => {
-    const [count] = await asOrganisation(context, (em) => run<{ count: string }>(em, sqlf`select count(*) from signal s where ${where}`), reads);
-    return Number(count?.count ?? 0);
-  });
+  return conditions;
 }

@@ -16,21 +16,9 @@ import type { RoutingRow, SignalRow } from './signal.queries.js';
 import { getSignal, listSignals, signalOwners } from './signal-read.service.js';
 import { submitSignal, submitSignals } from './signal-submission.service.js';
 import { MAX_BULK } from './signal.validation.js';
-import {
-  DecideRoutingInput,
-  RoutingDecision,
-  RoutingRuleSetType,
-  Signal,
-  SignalConnection,
-  SignalFilter,
-  SignalRouting,
-  SignalRoutingPayload,
-  SubmitSignalInput,
-  SubmitSignalPayload,
-  SubmitSignalResult,
-  SubmitSignalsPayload,
-  MAX_ITEM_PROBLEMS,
-} from './signal.types.js';
+import { RoutingRuleSetType } from './routing-rule.types.js';
+import { MAX_ITEM_PROBLEMS, SubmitSignalInput, SubmitSignalPayload, SubmitSignalResult, SubmitSignalsPayload } from './signal-submission.types.js';
+import { DecideRoutingInput, RoutingDecision, Signal, SignalConnection, SignalFilter, SignalRouting, SignalRoutingPayload } from './signal.types.js';
 
 /** How many other signals about the same person one signal lists at most. */
 const MAX_RELATED = 50;

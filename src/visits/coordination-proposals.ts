@@ -1,5 +1,5 @@
 import { requireAction } from '../access/policy.js';
-import { fragment, isoTimestamp, run, sqlf, sqlOne } from '../platform/database/sql.js';
+import { fragment, isoTimestamp, run, runOne, sqlf } from '../platform/database/sql.js';
 import { NotFoundError } from '../platform/errors.js';
 import { parseUuid } from '../platform/ids.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
@@ -28,10 +28,9 @@ export async function findProposal(context: RequestContext, id: string): Promise
   const viewer = requireViewer(context);
   const proposalId = parseUuid(id);
   const row = proposalId
-    ? await sqlOne<ProposalRow>(
+    ? await runOne<ProposalRow>(
         context.em,
-        `select ${PROPOSAL_COLUMNS.sql} from coordination_proposal p where p.id = ? and ? in (p.from_organisation, p.to_organisation)`,
-        [proposalId, viewer.organisation],
+        sqlf`select ${PROPOSAL_COLUMNS} from coordination_proposal p where p.id = ${proposalId} and ${viewer.organisation} in (p.from_organisation, p.to_organisation)`,
       )
     : undefined;
   if (!row) throw new NotFoundError('coordination proposal', id.slice(0, 64));

@@ -3,7 +3,7 @@ import { requireAction } from '../access/policy.js';
 import { locationInReach, organisationsReaching, reachDescription, visibleProviderIds, type LocationPlace } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { ensureOrganisationRow } from '../organisations/index.js';
-import { run, sqlf, sqlOne } from '../platform/database/sql.js';
+import { run, runOne, sqlf } from '../platform/database/sql.js';
 import { rangeLiteral, TstzRangeType } from '../platform/database/tstzrange.js';
 import { BadUserInputError, InputProblems } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
@@ -67,10 +67,10 @@ async function checkPlace(context: RequestContext, viewer: Viewer, draft: PlanDr
     if (!visible.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
   });
   if (draft.locationId) {
-    const location = await sqlOne<{ providerId: string } & LocationPlace>(
+    const location = await runOne<{ providerId: string } & LocationPlace>(
       context.em,
-      'select provider_id as "providerId", country, municipality_code as "municipalityCode", region, registered_by as "registeredBy" from location where id = ?',
-      [draft.locationId],
+      sqlf`select provider_id as "providerId", country, municipality_code as "municipalityCode", region, registered_by as "registeredBy"
+       from location where id = ${draft.locationId}`,
     );
     if (!location || !(await visibleProviderIds(context.em, viewer, [location.providerId])).has(location.providerId)) {
       problems.add('input.locationId', `No location with id ${draft.locationId} was found.`);

@@ -7,7 +7,7 @@ import { isOrganisationCode } from '../access/organisations.js';
 import { joinSql, run, sqlf, fragment, type SqlFragment } from '../platform/database/sql.js';
 import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { BadUserInputError, InputProblems, NotFoundError } from '../platform/errors.js';
-import { cursorPart, pageSize, type Page } from '../platform/graphql/connection.js';
+import { cursorPart, type Page } from '../platform/graphql/connection.js';
 import { parseUuid } from '../platform/ids.js';
 import { addCalendarDays } from '../platform/time.js';
 import { replicaReads, requireViewer, type RequestContext } from '../request-context.js';
@@ -60,24 +60,19 @@ export async function listVisits(
 ): Promise<Page<VisitRow>> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'visit.read');
-  const limit = pageSize(first);
-  const cursor = context.settings.cursors.decode(after, [cursorPart.timestamp, cursorPart.uuid]);
+  const page = context.settings.cursors.request(first, after, [cursorPart.timestamp, cursorPart.uuid]);
   const where = joinSql([visitVisibleSql(viewer, 'v'), ...filterConditions(context, filter)], ' and ');
-  const page = cursor ? sqlf`${where} and (lower(v_s.w), v.id) > (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : where;
   const reads = replicaReads(context);
-  const rows = await run<VisitRow>(
-    reads,
-    sqlf`select ${visitColumns(viewer)} from visit v ${visitJoins(viewer)} where ${page} order by lower(v_s.w), v.id limit ${limit + 1}`,
-  );
-  const shown = rows.slice(0, limit);
-  context.audit.record({
-    operation: 'visits',
-    resourceType: RESOURCE,
-    resources: shown.map((row) => ({ id: row.id, owners: owners(row) })),
-  });
-  return context.settings.cursors.page(rows, limit, cursor !== undefined, (row) => row, (row) => [row.windowStart, row.id], async () => {
-    const [count] = await run<{ count: string }>(reads, sqlf`select count(*) from visit v ${visitJoins(viewer)} where ${where}`);
-    return Number(count?.count ?? 0);
+  return page.read<VisitRow>({
+    where,
+    after: ([windowStart, id]) => sqlf`(lower(v_s.w), v.id) > (${windowStart}::timestamptz, ${id}::uuid)`,
+    select: (condition, limit) =>
+      sqlf`select ${visitColumns(viewer)} from visit v ${visitJoins(viewer)} where ${condition} order by lower(v_s.w), v.id limit ${limit}`,
+    count: sqlf`select count(*) from visit v ${visitJoins(viewer)} where ${where}`,
+    run: (query) => run(reads, query),
+    keyOf: (row) => [row.windowStart, row.id],
+    audit: (shown) =>
+      context.audit.record({ operation: 'visits', resourceType: RESOURCE, resources: shown.map((row) => ({ id: row.id, owners: owners(row) })) }),
   });
 }
 

@@ -8,14 +8,13 @@ import { insertAuditRows } from '../../src/audit/audit-store.js';
 import type { AuditContent } from '../../src/audit/canonical.js';
 import { ENTITIES } from '../../src/modules.js';
 import { createOrm } from '../../src/platform/database/orm.js';
-import { fragment, run, sql, sqlf } from '../../src/platform/database/sql.js';
+import { fragment, isoTimestamp, run, sqlf } from '../../src/platform/database/sql.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { findVisibleProvider, LOCATION_COLUMNS, PROVIDER_COLUMNS } from '../../src/providers/index.js';
 
 import { providerVisibleSql } from '../../src/access/scope.js';
 import { visitColumns, visitJoins } from '../../src/visits/visit.queries.js';
 import { visitDetailSql, visitVisibleSql } from '../../src/access/visit-scope.js';
-import { isoTimestamp } from '../../src/platform/database/sql.js';
 
 /**
  * The baseline of the benchmark: a bare node:http handler running the same SQL statements as the API, through
@@ -51,7 +50,7 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
   async provider({ id }) {
     const em = orm.em.fork();
     const provider = await findVisibleProvider(em, viewer, id);
-    const locations = await sql(em, `select ${LOCATION_COLUMNS} from location l where l.provider_id = any(?::uuid[])`, [[id]]);
+    const locations = await run(em, sqlf`select ${fragment(LOCATION_COLUMNS)} from location l where l.provider_id = any(${[id]}::uuid[])`);
     await insertAuditRows(em, [audit('provider', [id])]);
     return { data: { provider: { ...provider, locations } } };
   },
@@ -64,9 +63,10 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
       sqlf`select vp.visit_id as "visitId", ${fragment(PROVIDER_COLUMNS)} from visit_provider vp join provider p on p.id = vp.provider_id
         where vp.visit_id = any(${ids}::uuid[]) and ${providerVisibleSql(viewer, 'p.id')}`,
     );
-    const organisations = await sql(em, 'select code, name, kind, oin from organisation where code = any(?::text[])', [
-      [...new Set(rows.flatMap((row) => [row.leadCode, ...row.participantCodes]))],
-    ]);
+    const organisations = await run(
+      em,
+      sqlf`select code, name, kind, oin from organisation where code = any(${[...new Set(rows.flatMap((row) => [row.leadCode, ...row.participantCodes]))]}::text[])`,
+    );
     const conflicts = await run(
       em,
       sqlf`with pairs as (
@@ -85,37 +85,36 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
   },
   /** The P6-single baseline: store one visit row, nothing else (no lock, no check, no providers, no audit). */
   async insert() {
-    await sql(
+    await run(
       orm.em.fork(),
-      `insert into visit (id, lead_organisation, participants, shared_with, time_window, announced, kind, themes, status, created_by, created_at, updated_at)
+      sqlf`insert into visit (id, lead_organisation, participants, shared_with, time_window, announced, kind, themes, status, created_by, created_at, updated_at)
        values (gen_random_uuid(), 'IGJ', '{}', '{}', tstzrange(now(), now() + interval '6 hours'), true, 'THEMATIC', '{}', 'PLANNED', 'bench', now(), now())`,
     );
     return { ok: true };
   },
   /** The P6 baseline: the same rows as planVisit (bench_plan, installed by run.ts), one round trip, no checks. */
   async plan({ providerId, start }) {
-    const [row] = await sql<{ ids: string[] }>(orm.em.fork(), 'select bench_plan(?::uuid, ?::timestamptz) as ids', [providerId, start]);
+    const [row] = await run<{ ids: string[] }>(orm.em.fork(), sqlf`select bench_plan(${providerId}::uuid, ${start}::timestamptz) as ids`);
     return { id: row!.ids[0], conflicts: row!.ids.slice(1) };
   },
   /** The P7 baseline: the same rows as a submitSignals batch (bench_ingest), one round trip, no checks. */
   async ingest({ rows }) {
-    const [row] = await sql<{ stored: number }>(orm.em.fork(), 'select bench_ingest(?::jsonb) as stored', [JSON.stringify(rows)]);
+    const [row] = await run<{ stored: number }>(orm.em.fork(), sqlf`select bench_ingest(${JSON.stringify(rows)}::jsonb) as stored`);
     return { stored: row!.stored };
   },
   /** Signals are row-secured: like the API, the write names its organisation in its transaction first. */
   async signals({ rows }) {
     const result = await orm.em.fork().transactional(async (em) => {
-      await sql(em, `select set_config('app.organisation', 'NZA', true)`);
-      return sql(
+      await run(em, sqlf`select set_config('app.organisation', 'NZA', true)`);
+      return run(
       em,
-      `insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
+      sqlf`insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
           occurred_at, received_at, summary, submitted_by)
        select r.id, 'NZA', r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence,
           r.occurred_at, now(), r.summary, 'bench'
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, external_id text, content_hash text, category text, severity text,
+       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, external_id text, content_hash text, category text, severity text,
           possible_criminal_offence boolean, occurred_at timestamptz, summary text)
        on conflict (source_organisation, external_id) do nothing returning id`,
-      [JSON.stringify(rows)],
       );
     });
     return { inserted: result.length };

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkDocument, collectKnown, documents, type Known } from './doc-references.js';
+import { checkDocument } from './doc-references.js';
+import { collectKnown, documents, type Known } from './known.js';
 
 /**
  * The documentation names only things that exist. README.md and every docs/**\/*.md are read line by line; a

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.js';
-import { sql } from '../../src/platform/database/sql.js';
+import { run, runOne, sqlf } from '../../src/platform/database/sql.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -15,25 +15,25 @@ describe('database time limits', () => {
   afterAll(async () => t?.close());
 
   it('are set on the service\'s connections', async () => {
-    const [row] = await sql<{ statement: string; idle: string }>(
+    const row = await runOne<{ statement: string; idle: string }>(
       t.app.orm.em.fork(),
-      `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`,
+      sqlf`select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`,
     );
     expect(row).toEqual({ statement: '300ms', idle: '400ms' });
   });
 
   it('a statement running longer than the limit is cancelled', async () => {
     const started = Date.now();
-    await expect(sql(t.app.orm.em.fork(), 'select pg_sleep(5)')).rejects.toMatchObject({ code: '57014' });
+    await expect(run(t.app.orm.em.fork(), sqlf`select pg_sleep(5)`)).rejects.toMatchObject({ code: '57014' });
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 
   it('a transaction left idle longer than the limit is ended, and its locks with it', async () => {
     const em = t.app.orm.em.fork();
     await em.begin();
-    await sql(em, 'select pg_advisory_xact_lock(4242)');
+    await run(em, sqlf`select pg_advisory_xact_lock(4242)`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await expect(sql(em, 'select 1')).rejects.toThrow();
+    await expect(run(em, sqlf`select 1`)).rejects.toThrow();
     await em.rollback().catch(() => undefined);
     // The lock went with the session: another connection gets it at once.
     const [row] = await t.sql<{ locked: boolean }>('select pg_try_advisory_lock(4242) as locked');

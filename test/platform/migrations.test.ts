@@ -5,7 +5,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from '../../src/modules.js';
 import { migrateToHead } from '../../src/platform/database/migrate.js';
 import { createOrm, type Orm } from '../../src/platform/database/orm.js';
-import { sql } from '../../src/platform/database/sql.js';
+import { run, sqlf } from '../../src/platform/database/sql.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { buildGraphQLSchema, printCommittedSchema } from '../../src/schema.js';
 
@@ -34,11 +34,11 @@ describe('migrations', () => {
 
   it('create btree_gist first, the reference data and the SQL functions every installation needs', async () => {
     const em = orm.em.fork();
-    expect(await sql(em, `select 1 from pg_extension where extname = 'btree_gist'`)).toHaveLength(1);
-    const organisations = await sql<{ code: string }>(em, 'select code from organisation order by code');
+    expect(await run(em, sqlf`select 1 from pg_extension where extname = 'btree_gist'`)).toHaveLength(1);
+    const organisations = await run<{ code: string }>(em, sqlf`select code from organisation order by code`);
     expect(organisations.map((row) => row.code)).toEqual(['IGJ', 'IJENV', 'NZA', 'OM', 'ZORGINSPECTIE']);
-    expect(await sql(em, 'select shard from audit_chain_head')).toHaveLength(16);
-    const functions = await sql<{ proname: string }>(em, `select proname from pg_proc where proname like 'visit\\_%' or proname like 'audit\\_%' order by 1`);
+    expect(await run(em, sqlf`select shard from audit_chain_head`)).toHaveLength(16);
+    const functions = await run<{ proname: string }>(em, sqlf`select proname from pg_proc where proname like 'visit\\_%' or proname like 'audit\\_%' order by 1`);
     expect(functions.map((row) => row.proname)).toEqual(
       expect.arrayContaining(['audit_event_link', 'visit_lock_providers', 'visit_plan', 'visit_record_conflicts', 'visit_week_window']),
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '../../src/platform/database/sql.js';
+import { runOne, sqlf } from '../../src/platform/database/sql.js';
 import { Role, startTestApp, TestClock, type TestApp } from '../support/test-app.js';
 import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
 import { dayAt, PLAN_VISIT, planInput } from '../support/visits.js';
@@ -86,7 +86,7 @@ describe('no lost conflict on a database whose default isolation is REPEATABLE R
 
   it('statements outside a transaction (the audit writer of reads) run READ COMMITTED too', async () => {
     const em = t.app.orm.em.fork();
-    const [row] = await sql<{ transaction_isolation: string }>(em, 'show transaction_isolation');
+    const row = await runOne<{ transaction_isolation: string }>(em, sqlf`show transaction_isolation`);
     expect(row!.transaction_isolation).toBe('read committed');
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging.js';
-import { sql } from './sql.js';
+import { fragment, run, sqlf } from './sql.js';
 
 /**
  * Repeatable database definitions: PostgreSQL functions kept as source beside the code that calls them (e.g.
@@ -68,13 +68,12 @@ export interface DefinitionState {
 
 /** Each definition with its record and what the database holds now, in one statement. */
 async function definitionStates(em: EntityManager, definitions: readonly SqlDefinition[]): Promise<DefinitionState[]> {
-  const rows = await sql<{ name: string; checksum: string | null; catalog: string | null }>(
+  const rows = await run<{ name: string; checksum: string | null; catalog: string | null }>(
     em,
-    `select d.name, s.checksum,
+    sqlf`select d.name, s.checksum,
        (select md5(string_agg(pg_get_functiondef(p.oid), E'\n' order by p.oid)) from pg_proc p
          where p.proname = d.name and p.pronamespace = 'public'::regnamespace) as catalog
-     from unnest(?::text[]) as d(name) left join schema_definition s on s.name = d.name`,
-    [definitions.map((definition) => definition.name)],
+     from unnest(${definitions.map((definition) => definition.name)}::text[]) as d(name) left join schema_definition s on s.name = d.name`,
   );
   const byName = new Map(rows.map((row) => [row.name, row]));
   return definitions.map((definition) => ({ definition, record: parseRecord(byName.get(definition.name)?.checksum ?? null), catalog: byName.get(definition.name)?.catalog ?? null }));
@@ -109,16 +108,15 @@ export async function outdatedDefinitions(em: EntityManager, definitions: readon
  */
 export async function applyDefinitions(em: EntityManager, definitions: readonly SqlDefinition[], head: string, logger: Logger): Promise<string[]> {
   return em.transactional(async (tx) => {
-    await sql(tx, `select pg_advisory_xact_lock(hashtextextended('samenloop:schema_definition', 0))`);
+    await run(tx, sqlf`select pg_advisory_xact_lock(hashtextextended('samenloop:schema_definition', 0))`);
     const due = (await definitionStates(tx, definitions)).filter((state) => shouldApply(state, head)).map((state) => state.definition);
-    for (const definition of due) await sql(tx, definition.sql);
+    for (const definition of due) await run(tx, fragment(definition.sql));
     const applied = await definitionStates(tx, due);
     for (const state of applied) {
-      await sql(
+      await run(
         tx,
-        `insert into schema_definition (name, checksum, applied_at) values (?, ?, now())
+        sqlf`insert into schema_definition (name, checksum, applied_at) values (${state.definition.name}, ${`${head}|${checksum(state.definition)}|${state.catalog}`}, now())
          on conflict (name) do update set checksum = excluded.checksum, applied_at = excluded.applied_at`,
-        [state.definition.name, `${head}|${checksum(state.definition)}|${state.catalog}`],
       );
     }
     if (due.length > 0) logger.info({ definitions: due.map((definition) => definition.name) }, `applied ${due.length} database definitions`);

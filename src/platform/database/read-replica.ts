@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging.js';
 import type { Orm } from './orm.js';
 import { withTimeout } from '../time.js';
-import { sql } from './sql.js';
+import { run, sqlf } from './sql.js';
 
 /** How often the replica is asked whether it answers, and how long it may take. */
 export const REPLICA_PROBE = { intervalMs: 1_000, timeoutMs: 1_000 };
@@ -33,7 +33,7 @@ export class ReadReplica {
   private async probe(): Promise<void> {
     let answered: boolean;
     try {
-      await withTimeout(sql(this.orm.em.fork(), 'select 1'), REPLICA_PROBE.timeoutMs);
+      await withTimeout(run(this.orm.em.fork(), sqlf`select 1`), REPLICA_PROBE.timeoutMs);
       answered = true;
     } catch {
       answered = false;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlOne } from './sql.js';
+import { runOne, sqlf } from './sql.js';
 
 /**
  * The database is a second wall, not only storage. Two roles:
@@ -84,9 +84,9 @@ export class LegacyDatabaseError extends Error {
  * revoked it; see docs/configuration.md, "Database roles").
  */
 export async function assertApplicationRole(em: EntityManager): Promise<void> {
-  const row = await sqlOne<{ role: string; superuser: boolean; bypassrls: boolean; owner: boolean; creates: boolean }>(
+  const row = await runOne<{ role: string; superuser: boolean; bypassrls: boolean; owner: boolean; creates: boolean }>(
     em,
-    `select current_user as role, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
+    sqlf`select current_user as role, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
        coalesce((select pg_has_role(current_user, c.relowner, 'MEMBER') from pg_class c
                  where c.oid = to_regclass('audit_event')), false) as owner,
        has_schema_privilege(current_user, 'public', 'CREATE') or has_database_privilege(current_user, current_database(), 'CREATE') as creates

@@ -4,18 +4,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { RequestTooExpensiveError } from '../errors.js';
 
 /**
- * Hand-written SQL goes through here: the statement and its values travel separately to PostgreSQL (never
- * interpolated into the text), inside the EntityManager's transaction when there is one. Placeholders are `?`;
- * a JavaScript array is sent as one PostgreSQL array value. Write `\\?` for a literal question mark.
+ * Hand-written SQL goes through here, built with `sqlf` and run with `run` or `runOne`: the statement and its values
+ * travel separately to PostgreSQL (never interpolated into the text), inside the EntityManager's transaction when
+ * there is one. A JavaScript array is sent as one PostgreSQL array value. In the text, write `\\?` for a literal
+ * question mark (the jsonb operators): a bare `?` is a placeholder.
  *
  * A statement with parameters is a named prepared statement (see `preparedName`); one without parameters goes
  * as a simple query (DDL, scripts of several statements).
  */
-export async function sql<Row = Record<string, unknown>>(
-  em: EntityManager,
-  text: string,
-  params: readonly unknown[] = [],
-): Promise<Row[]> {
+async function execute<Row>(em: EntityManager, text: string, params: readonly unknown[]): Promise<Row[]> {
   const query = em.getKnex().raw(text, params as never);
   const name = params.length > 0 ? preparedName(text) : undefined;
   if (name) query.options({ name });
@@ -53,8 +50,13 @@ export interface SqlFragment {
   readonly [FRAGMENT]: true;
 }
 
-export function fragment(text: string, params: readonly unknown[] = []): SqlFragment {
+function compose(text: string, params: readonly unknown[]): SqlFragment {
   return { sql: text, params, [FRAGMENT]: true };
+}
+
+/** Trusted constant SQL — an alias, a column list, a keyword — inlined as it is; values go through `sqlf`. */
+export function fragment(text: string): SqlFragment {
+  return compose(text, []);
 }
 
 function isFragment(value: unknown): value is SqlFragment {
@@ -78,26 +80,23 @@ export function sqlf(strings: TemplateStringsArray, ...values: unknown[]): SqlFr
     }
     text += strings[index + 1]!;
   });
-  return fragment(text, params);
+  return compose(text, params);
 }
 
 /** Joins fragments with a separator (e.g. ' and '); an empty list gives `empty`. */
 export function joinSql(fragments: readonly SqlFragment[], separator: string, empty = 'true'): SqlFragment {
   if (fragments.length === 0) return fragment(empty);
-  return fragment(fragments.map((part) => part.sql).join(separator), fragments.flatMap((part) => part.params));
+  return compose(fragments.map((part) => part.sql).join(separator), fragments.flatMap((part) => part.params));
 }
 
-/** Runs a fragment built with `sqlf`. */
+/** Runs a fragment built with `sqlf`; its rows. */
 export function run<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment): Promise<Row[]> {
-  return sql<Row>(em, query.sql, query.params);
+  return execute<Row>(em, query.sql, query.params);
 }
 
-export async function sqlOne<Row = Record<string, unknown>>(
-  em: EntityManager,
-  text: string,
-  params: readonly unknown[] = [],
-): Promise<Row | undefined> {
-  const rows = await sql<Row>(em, text, params);
+/** Runs a fragment built with `sqlf`; its first row, if any. */
+export async function runOne<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment): Promise<Row | undefined> {
+  const rows = await run<Row>(em, query);
   return rows[0];
 }
 

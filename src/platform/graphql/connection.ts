@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from '../errors.js';
 import { ListSize } from './cost-limit.js';
+import { PageRequest } from './keyset-page.js';
 
 @Directive('@shareable')
 @ObjectType('PageInfo', { simpleResolvers: true })
@@ -103,6 +104,11 @@ export class Cursors {
       }
     }
     throw new BadUserInputError('after', 'after is not a cursor returned by this connection.');
+  }
+
+  /** The page a list's caller asks for with `first` and `after`; its `read` fetches, audits and shapes it. */
+  request(first: number | null | undefined, after: string | null | undefined, shape: ReadonlyArray<(part: unknown) => boolean>): PageRequest {
+    return new PageRequest(this, first, after, shape);
   }
 
   /** A page from `limit + 1` fetched rows (the extra row only tells whether there is a next page). */
