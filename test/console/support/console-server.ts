@@ -60,6 +60,7 @@ export async function startConsole(options: TestAppOptions = {}): Promise<Consol
       const context = await browser.createBrowserContext();
       contexts.push(context);
       const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
       const violations: string[] = [];
       page.on('console', (message) => {
         if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());

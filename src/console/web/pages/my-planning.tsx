@@ -14,6 +14,7 @@ export function MyPlanning({ api, viewer }: PageProps) {
   const [visits, setVisits] = useState<Visit[] | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const [changes, setChanges] = useState(0);
   const coordinator = viewer.roles.includes('COORDINATOR');
 
   const load = () =>
@@ -26,6 +27,7 @@ export function MyPlanning({ api, viewer }: PageProps) {
 
   const done = (message: string) => {
     setNotice(message);
+    setChanges((count) => count + 1); // the proposals are read anew too
     void load();
   };
 
@@ -34,7 +36,7 @@ export function MyPlanning({ api, viewer }: PageProps) {
       <h1 class="utrecht-heading-1">Mijn planning</h1>
       <div aria-live="polite">{notice && <Alert type="ok">{notice}</Alert>}</div>
       {error && <ErrorSummary errors={[error.message]} />}
-      <Proposals api={api} viewer={viewer} onChanged={done} />
+      <Proposals key={changes} api={api} viewer={viewer} onChanged={done} />
       <section aria-labelledby="visits-heading">
         <h2 class="utrecht-heading-2" id="visits-heading">
           Bezoeken van {viewer.organisation.name}
