@@ -4,4 +4,6 @@ import { App } from './app.js';
 import '@utrecht/component-library-css';
 import './styles.css';
 
-render(<App />, document.getElementById('console')!);
+const root = document.getElementById('console')!;
+root.textContent = ''; // the loading message
+render(<App />, root);

@@ -5,6 +5,14 @@ import { addDays, formatWindow, isoWeek, KIND_LABELS, label, mondayOf, organisat
 export const WEEKS_BACK = 13;
 export const WEEKS_AHEAD = 26;
 const WEEK_MS = 7 * 86_400_000;
+const LABEL_WEEKS = 4;
+const shortDay = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', weekday: 'short', day: 'numeric', month: 'short' });
+
+/** What fits in the timeline: the day, or only the week for an unannounced visit of others. */
+function shortLabel(visit: Visit): string {
+  if (visit.window.precision === 'WEEK') return `wk ${isoWeek(new Date(Date.parse(visit.window.start) + 43_200_000)).week}`;
+  return shortDay.format(new Date(visit.window.start));
+}
 
 export function timelineRange(now: Date): { from: Date; to: Date; weeks: number } {
   const from = addDays(mondayOf(now), -7 * WEEKS_BACK);
@@ -30,7 +38,8 @@ export function Timeline({ visits, now }: { visits: readonly Visit[]; now: Date 
     const key = organisationName(visit.organisation);
     rows.set(key, [...(rows.get(key) ?? []), visit]);
   }
-  const column = (iso: string) => Math.floor((mondayOf(new Date(iso)).getTime() - from.getTime()) / WEEK_MS);
+  // Noon on the first day: a week-only window starts at Monday 00:00 Dutch time, which is still Sunday in UTC.
+  const column = (iso: string) => Math.floor((mondayOf(new Date(Date.parse(iso) + 43_200_000)).getTime() - from.getTime()) / WEEK_MS);
   const headers = Array.from({ length: weeks }, (_, index) => isoWeek(addDays(from, index * 7)).week);
 
   return (
@@ -53,20 +62,25 @@ export function Timeline({ visits, now }: { visits: readonly Visit[]; now: Date 
                 const last = visit.window.precision === 'WEEK' ? start : Math.min(weeks - 1, column(new Date(Date.parse(visit.window.end) - 1).toISOString()));
                 const conflicts = openConflicts(visit);
                 const classes = ['console-visit', visit.window.precision === 'WEEK' ? 'console-visit--week' : '', conflicts.length ? 'console-visit--conflict' : '', visit.participants.length ? 'console-visit--joint' : ''];
+                // A label needs about three weeks of room; the item's left edge is the visit's week.
+                const end = Math.min(weeks, Math.max(last + 1, start + LABEL_WEEKS));
                 return (
                   <li
                     key={visit.id}
                     class={classes.filter(Boolean).join(' ')}
-                    style={{ gridColumn: `${start + 1} / ${Math.max(start, last) + 2}` }}
+                    style={{ gridColumn: `${Math.min(start, weeks - LABEL_WEEKS) + 1} / ${end + 1}` }}
                     data-visit-id={visit.id}
                     data-precision={visit.window.precision}
+                    title={visitDescription(visit)}
                   >
-                    <span class="console-visit__mark" aria-hidden="true">
-                      {conflicts.length ? '!' : visit.participants.length ? '⧉' : ''}
+                    <span class="console-visit__short" aria-hidden="true">
+                      {conflicts.length ? '⚠ ' : ''}
+                      {visit.participants.length ? '+ ' : ''}
+                      {shortLabel(visit)}
                     </span>
-                    <span class="console-visit__text">
+                    <span class="console-visually-hidden">
                       {visitDescription(visit)}
-                      {conflicts.length > 0 && <strong class="console-visit__conflict"> Conflict met {conflicts.map((conflict) => organisationName(conflict.visit.organisation)).join(', ')}.</strong>}
+                      {conflicts.length > 0 && ` Conflict met ${conflicts.map((conflict) => organisationName(conflict.visit.organisation)).join(', ')}.`}
                     </span>
                   </li>
                 );
@@ -74,6 +88,12 @@ export function Timeline({ visits, now }: { visits: readonly Visit[]; now: Date 
             </ul>
           </li>
         ))}
+      </ul>
+      <ul class="console-legend" aria-label="Legenda">
+        <li>Week {headers[current]} is deze week</li>
+        <li>⚠ conflict: binnen de marge van een ander bezoek</li>
+        <li>+ gezamenlijk bezoek</li>
+        <li>gestreept: onaangekondigd bezoek van een ander, alleen de week is bekend</li>
       </ul>
     </div>
   );

@@ -139,7 +139,7 @@ function ProviderOverview({ api, providerId }: { api: PageProps['api']; provider
           Bezoeken: 13 weken terug en 26 weken vooruit
         </h3>
         <Timeline visits={visits} now={now} />
-        <details class="console-details">
+        <details class="console-details" open>
           <summary>Bezoeken als lijst ({visits.length})</summary>
           <ul class="utrecht-unordered-list" data-testid="visit-list">
             {visits.map((visit) => (
