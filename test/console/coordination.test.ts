@@ -80,6 +80,7 @@ describe('planner console: conflicts, proposals and joint visits', () => {
     await navigate(igj, 'Zorgaanbieder');
     await igj.type('#provider-search', 'Amstelland');
     await igj.keyboard.press('Enter');
+    await igj.waitForSelector('#results-heading');
     await clickByText(igj, '.console-results a', 'Zorggroep Amstelland');
     await igj.waitForSelector('[data-testid=timeline] .console-visit');
     const rows = await igj.$$eval('.console-timeline__label', (labels) => labels.map((label) => label.textContent));

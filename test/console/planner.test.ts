@@ -23,6 +23,7 @@ describe('planner console: provider page and planning with the what-if check', (
     await page.waitForSelector('#provider-search');
     await page.type('#provider-search', name);
     await page.click('form[role=search] button[type=submit]');
+    await page.waitForSelector('#results-heading');
     await clickByText(page, '.console-results a', name);
     await page.waitForSelector('[data-testid=provider-overview] [data-testid=timeline]');
   };
@@ -34,6 +35,9 @@ describe('planner console: provider page and planning with the what-if check', (
     expect(await textOf(planner, 'header')).toContain('planner@igj.demo');
     expect(await planner.evaluate(() => sessionStorage.getItem('samenloop.token'))).toMatch(/^ey/);
     expect(await planner.evaluate(() => localStorage.length)).toBe(0);
+    // A new user has somewhere to start: the providers within reach.
+    await planner.waitForSelector('#within-reach-heading');
+    expect(await textOf(planner, 'main')).toContain('Zorggroep Amstelland');
   });
 
   it('finds the demo provider and shows the three-organisation overlap on its timeline, with load and measures', async () => {
@@ -92,6 +96,10 @@ describe('planner console: provider page and planning with the what-if check', (
   it("shows a municipality planner an unannounced IGJ visit only as a week, without its themes", async () => {
     const municipality = await h.open();
     await signInAs(municipality, 'Gemeente Amsterdam planner');
+    await municipality.waitForSelector('#within-reach-heading');
+    const withinReach = await textOf(municipality, 'main');
+    expect(withinReach).toContain('Zorggroep Amstelland');
+    expect(withinReach).not.toContain('Ziekenhuis Zuidwest Rotterdam'); // a municipality sees only providers in its territory
     await openProvider(municipality, 'Zorggroep Amstelland');
     const igj = await municipality.$$eval(
       '.console-timeline__row',
@@ -121,7 +129,7 @@ describe('planner console: provider page and planning with the what-if check', (
     await tabTo(page, '#provider-search');
     await page.keyboard.type('90000011'); // its KvK number
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.console-results a');
+    await page.waitForSelector('#results-heading');
     await tabTo(page, '.console-results a', 'Zorggroep Amstelland');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=provider-overview]');

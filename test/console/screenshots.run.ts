@@ -35,6 +35,7 @@ it('writes the screenshots of every page', async () => {
   await signInAs(planner, 'IGJ planner + coordinator');
   await planner.type('#provider-search', 'Amstelland');
   await planner.keyboard.press('Enter');
+  await planner.waitForSelector('#results-heading');
   await clickByText(planner, '.console-results a', 'Zorggroep Amstelland');
   await planner.waitForSelector('[data-testid=timeline] .console-visit');
   await planner.waitForFunction(() => !document.querySelector('[data-testid=open-signals]')?.textContent?.includes('geladen'));
@@ -59,6 +60,7 @@ it('writes the screenshots of every page', async () => {
   await signInAs(municipality, 'Gemeente Amsterdam planner');
   await municipality.type('#provider-search', '90000011');
   await municipality.keyboard.press('Enter');
+  await municipality.waitForSelector('#results-heading');
   await clickByText(municipality, '.console-results a', 'Zorggroep Amstelland');
   await municipality.waitForSelector('.console-visit--week');
   await shoot(municipality, '5-gemeente-ziet-week');

@@ -22,6 +22,9 @@ const PROVIDER_FIELDS = `id name kvkNumber kboNumber agbCode sectors locations {
 
 export const PROVIDER = `query Provider($id: ID!) { provider(id: $id) { ${PROVIDER_FIELDS} } }`;
 
+/** The start of the provider page: the first providers within the user's reach, by name. */
+export const LIST_PROVIDERS = `query ListProviders { providers(first: 15) { totalCount edges { node { ${PROVIDER_FIELDS} } } } }`;
+
 export const FIND_PROVIDERS = `query FindProviders($name: String, $kvk: String, $kbo: String, $agb: String, $byNumber: Boolean!) {
   byName: providers(filter: { name: $name }, first: 20) @skip(if: $byNumber) { totalCount edges { node { ${PROVIDER_FIELDS} } } }
   byKvk: providers(filter: { kvkNumber: $kvk }, first: 5) @include(if: $byNumber) { edges { node { ${PROVIDER_FIELDS} } } }
@@ -100,6 +103,7 @@ export const ALL_OPERATIONS = {
   ME,
   ORGANISATIONS,
   PROVIDER,
+  LIST_PROVIDERS,
   FIND_PROVIDERS,
   PROVIDER_OVERVIEW,
   OPEN_SIGNAL_COUNT,

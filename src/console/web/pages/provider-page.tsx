@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
 import { href } from '../app.js';
 import { ApiError } from '../api/client.js';
-import { FIND_PROVIDERS, OPEN_SIGNAL_COUNT, PROVIDER_OVERVIEW } from '../api/operations.js';
+import { FIND_PROVIDERS, LIST_PROVIDERS, OPEN_SIGNAL_COUNT, PROVIDER_OVERVIEW } from '../api/operations.js';
 import { nodes, type Connection, type EnforcementAction, type Provider, type SupervisoryLoad, type Visit } from '../api/types.js';
 import { Alert, Button, ErrorSummary, Field, textboxClass } from '../components/field.js';
 import { LoadChart } from '../components/load-chart.js';
@@ -24,6 +24,16 @@ export function ProviderPage({ api, route }: PageProps) {
   const [query, setQuery] = useState(route.params.get('q') ?? '');
   const [results, setResults] = useState<Provider[] | undefined>();
   const [errors, setErrors] = useState<ApiError | undefined>();
+  const [overview, setOverview] = useState<{ total: number; providers: Provider[] } | undefined>();
+
+  // Without a search yet: the first providers within reach, so that a new user has somewhere to start.
+  useEffect(() => {
+    if (providerId) return;
+    api.request<{ providers: Connection<Provider> }>(LIST_PROVIDERS).then(
+      (data) => setOverview({ total: data.providers.totalCount ?? 0, providers: nodes(data.providers) }),
+      () => {},
+    );
+  }, [providerId]);
 
   const search = async (event: Event) => {
     event.preventDefault();
@@ -68,20 +78,35 @@ export function ProviderPage({ api, route }: PageProps) {
           <h2 class="utrecht-heading-2" id="results-heading">
             {results.length === 0 ? 'Geen zorgaanbieder gevonden' : `${results.length} ${results.length === 1 ? 'zorgaanbieder' : 'zorgaanbieders'} gevonden`}
           </h2>
-          <ul class="utrecht-unordered-list console-results">
-            {results.map((provider) => (
-              <li key={provider.id} class="utrecht-unordered-list__item">
-                <a class="utrecht-link" href={href('aanbieder', { id: provider.id, q: query })}>
-                  {provider.name}
-                </a>{' '}
-                {identifiers(provider)}
-              </li>
-            ))}
-          </ul>
+          <ProviderLinks providers={results} query={query} />
+        </section>
+      )}
+      {!providerId && !results && overview && (
+        <section aria-labelledby="within-reach-heading">
+          <h2 class="utrecht-heading-2" id="within-reach-heading">
+            Zorgaanbieders binnen uw toezicht ({overview.total})
+          </h2>
+          <ProviderLinks providers={overview.providers} query="" />
+          {overview.total > overview.providers.length && <p class="utrecht-paragraph">Zoek om de andere te vinden.</p>}
         </section>
       )}
       {providerId && <ProviderOverview api={api} providerId={providerId} />}
     </>
+  );
+}
+
+function ProviderLinks({ providers, query }: { providers: Provider[]; query: string }) {
+  return (
+    <ul class="utrecht-unordered-list console-results">
+      {providers.map((provider) => (
+        <li key={provider.id} class="utrecht-unordered-list__item">
+          <a class="utrecht-link" href={href('aanbieder', query ? { id: provider.id, q: query } : { id: provider.id })}>
+            {provider.name}
+          </a>{' '}
+          {identifiers(provider)}
+        </li>
+      ))}
+    </ul>
   );
 }
 
