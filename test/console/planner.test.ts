@@ -133,6 +133,12 @@ describe('planner console: provider page and planning with the what-if check', (
     await tabTo(page, '.console-results a', 'Zorggroep Amstelland');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=provider-overview]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('inhoud'); // a new page: focus at its content
+    await page.keyboard.down('Shift');
+    await tabTo(page, 'a.utrecht-skip-link'); // Shift+Tab back to the skip link; it must keep the page
+    await page.keyboard.up('Shift');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => [document.activeElement?.id, Boolean(document.querySelector('[data-testid=provider-overview]'))])).toEqual(['inhoud', true]);
     await tabTo(page, 'a', 'Bezoek plannen bij');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Bezoek plannen');

@@ -1,10 +1,11 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../support/test-app.js';
+import { Role, TestIssuer } from '../support/test-app.js';
 import { submit, signalInput } from '../support/signals.js';
 import { clickByText, expectAccessible, navigate, pageProblems, signInAs, startConsole, textOf, type ConsoleHarness } from './support/console-server.js';
 
 const DAY = 86_400_000;
+const startForeignIssuer = () => TestIssuer.create('not-trusted');
 
 /** Signalen: the inbox of routings to the intake officer's organisation, overdue first; deciding one. */
 describe('planner console: the signal inbox', () => {
@@ -63,6 +64,33 @@ describe('planner console: the signal inbox', () => {
     const [stored] = await h.t.sql<{ outcome: string; decided_by_sub: string }>('select outcome, decided_by_sub from routing_decision where routing_id = $1', [overdue.routing]);
     expect(stored).toEqual({ outcome: 'ACCEPT', decided_by_sub: 'intake@igj.demo' });
     expect(pageProblems(intake)).toEqual([]);
+  });
+
+  it('signs in with a pasted token (the way outside development); a malformed or refused token is explained', async () => {
+    const page = await h.open();
+    await page.waitForSelector('#token');
+    await page.type('#token', 'not a token');
+    await clickByText(page, 'button[type=submit]', 'Aanmelden met token');
+    await page.waitForSelector('#token-error');
+    expect(await textOf(page, '#token-error')).toContain('Dit is geen toegangstoken');
+    expect(await page.$eval('#token', (area) => area.getAttribute('aria-describedby'))).toContain('token-error');
+
+    const foreign = await (await startForeignIssuer()).token('IGJ', [Role.INTAKE]);
+    await page.$eval('#token', (area) => ((area as HTMLTextAreaElement).value = ''));
+    await page.type('#token', foreign); // well-formed, but signed by an issuer the server does not trust
+    await clickByText(page, 'button[type=submit]', 'Aanmelden met token');
+    await page.waitForFunction(() => document.querySelector('.utrecht-alert--error')?.textContent?.includes('niet (meer) geldig'));
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    const token = (await h.t.as('IGJ', [Role.INTAKE], 'paste@igj.demo')).token!;
+    await page.type('#token', `Bearer ${token}`);
+    await clickByText(page, 'button[type=submit]', 'Aanmelden met token');
+    await page.waitForSelector('nav[aria-label=Hoofdmenu]');
+    expect(await textOf(page, 'header')).toContain('paste@igj.demo');
+    expect(await page.evaluate(() => [sessionStorage.getItem('samenloop.signInMethod'), localStorage.length])).toEqual(['pasted', 0]);
+    await clickByText(page, 'header button', 'Afmelden');
+    await page.waitForSelector('#token');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
   it('tells a planner without a signal role that the inbox is not for them', async () => {

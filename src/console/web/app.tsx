@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, GraphQLClient } from './api/client.js';
 import { ME } from './api/operations.js';
 import type { Viewer } from './api/types.js';
@@ -50,8 +50,16 @@ function useRoute(): Route {
     addEventListener('hashchange', onChange);
     return () => removeEventListener('hashchange', onChange);
   }, []);
+  // A new page: keyboard and screen-reader users continue at its content, not at the link they followed.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else focusContent();
+  }, [hash]);
   return useMemo(() => parseRoute(hash), [hash]);
 }
+
+const focusContent = () => document.getElementById('inhoud')?.focus();
 
 export function App() {
   const [token, setToken] = useState(storedToken());
@@ -105,7 +113,15 @@ export function App() {
 function Shell(props: { viewer?: Viewer; current?: PageName; onSignOut?: () => void; children: ComponentChildren }) {
   return (
     <>
-      <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">
+      {/* The hash is the page's route: the skip link moves the focus itself instead of changing it. */}
+      <a
+        class="utrecht-skip-link utrecht-skip-link--visible-on-focus"
+        href="#inhoud"
+        onClick={(event) => {
+          event.preventDefault();
+          focusContent();
+        }}
+      >
         Naar de inhoud
       </a>
       <header class="utrecht-page-header console-header">

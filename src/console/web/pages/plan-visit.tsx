@@ -8,7 +8,8 @@ import { Alert, Button, ErrorSummary, Field, selectClass, textboxClass } from '.
 import { ProviderPicker } from '../components/provider-picker.js';
 import { addDays, formatWindow, fromLocalInput, KIND_LABELS, organisationName, toLocalInput } from '../format.js';
 
-const FIELDS = ['providerIds', 'locationId', 'start', 'end', 'announced', 'kind', 'themes', 'sharedWith', 'notes'];
+/** The input fields this form shows errors next to; the API's other sentences are listed above the form. */
+const FIELDS = ['providerIds', 'locationId', 'start', 'end', 'kind', 'themes', 'sharedWith'];
 
 function defaultWindow(): { start: string; end: string } {
   const tomorrow = addDays(new Date(), 1);
@@ -140,6 +141,7 @@ export function PlanVisit({ api, viewer, route }: PageProps) {
             )}
           </Field>
         </div>
+        {checkError && <ErrorSummary errors={checkError.general(['start', 'end'])} />}
         <WhatIf conflicts={conflicts} />
         <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
           <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">Aankondiging</legend>
