@@ -5,7 +5,7 @@ import { migrateAsOwner } from '../../src/platform/database/migrate.js';
 import { startScratchDatabase } from '../../src/platform/database/scratch.js';
 import { createLogger } from '../../src/platform/logging.js';
 import pg from 'pg';
-import { buildConsoleIfStale } from '../console/support/build.js';
+import { buildConsoleIfStale, unpackChromium } from '../console/support/build.js';
 
 export const TEMPLATE_DATABASE = 'samenloop_template';
 
@@ -31,6 +31,7 @@ export default async function setup(project: TestProject) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   // The console's browser tests load dist/console (vite, not tsc, builds it).
   buildConsoleIfStale();
+  await unpackChromium();
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = await startScratchDatabase(logger, TEMPLATE_DATABASE, {
     fsync: 'off',

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import chromium from '@sparticuz/chromium';
 
 const SOURCES = ['src/console/web', 'vite.config.ts', 'package-lock.json'];
 export const CONSOLE_INDEX = 'dist/console/index.html';
@@ -23,4 +24,12 @@ export function buildConsoleIfStale(): void {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`The planner console could not be built (vite build, see vite.config.ts):\n${stderr || (error as Error).message}`);
   }
+}
+
+/**
+ * Unpacks the tests' Chromium (from inside the @sparticuz/chromium package) once, before the test files start:
+ * two files unpacking it at the same moment on a fresh machine would run a half-written binary (ETXTBSY).
+ */
+export async function unpackChromium(): Promise<string> {
+  return chromium.executablePath();
 }
