@@ -51,6 +51,7 @@ describe('planner console: provider page and planning with the what-if check', (
     expect(timeline).toMatch(new RegExp(`Conflict met [^.]*${names.NZA}`));
     const load = await textOf(planner, '[data-testid=load-chart]');
     expect(load).toMatch(/3 bezoeken van 3 organisaties/);
+    await planner.waitForFunction(() => !document.querySelector('[data-testid=open-signals]')?.textContent?.includes('geladen')); // its own request
     expect(await textOf(planner, '[data-testid=open-signals]')).toMatch(/^0 open signalen/);
     await expectAccessible(planner, 'provider page');
   });

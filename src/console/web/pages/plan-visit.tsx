@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
 import { href } from '../app.js';
 import { ApiError } from '../api/client.js';
@@ -33,6 +33,7 @@ export function PlanVisit({ api, viewer, route }: PageProps) {
   const [saveError, setSaveError] = useState<ApiError | undefined>();
   const [saved, setSaved] = useState<{ id: string; conflicts: number } | undefined>();
   const [busy, setBusy] = useState(false);
+  const latestCheck = useRef(0);
 
   useEffect(() => {
     const preset = route.params.get('provider');
@@ -47,15 +48,20 @@ export function PlanVisit({ api, viewer, route }: PageProps) {
   useEffect(() => {
     const from = fromLocalInput(start);
     const to = fromLocalInput(end);
-    if (providers.length === 0 || !from || !to) return setConflicts(undefined);
+    if (providers.length === 0 || !from || !to) {
+      latestCheck.current++;
+      return setConflicts(undefined);
+    }
     const timer = setTimeout(() => {
+      // Only the answer to the latest question counts: an earlier one may arrive after it.
+      const check = ++latestCheck.current;
       api
         .request<{ visitConflicts: ConflictSummary[] }>(VISIT_CONFLICTS, {
           input: { providerIds: providers.map((provider) => provider.id), start: from.toISOString(), end: to.toISOString(), announced },
         })
         .then(
-          (data) => (setCheckError(undefined), setConflicts(data.visitConflicts)),
-          (error: ApiError) => (setCheckError(error), setConflicts(undefined)),
+          (data) => check === latestCheck.current && (setCheckError(undefined), setConflicts(data.visitConflicts)),
+          (error: ApiError) => check === latestCheck.current && (setCheckError(error), setConflicts(undefined)),
         );
     }, 250);
     return () => clearTimeout(timer);
