@@ -74,6 +74,7 @@ describe('planner console: conflicts, proposals and joint visits', () => {
     const forIgj = await visitCard(igj, 'Zorggroep Amstelland');
     expect(forIgj).toHaveLength(1);
     expect(forIgj[0]).toContain(`gezamenlijk bezoek met ${names.NZA}`);
+    await igj.waitForSelector('[data-testid=outgoing-proposals]'); // its own request
     expect(await textOf(igj, '[data-testid=outgoing-proposals]')).toContain('Geaccepteerd');
 
     // On the provider page the joint visit is one item, in the lead's row, with its participant.

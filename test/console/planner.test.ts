@@ -1,5 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionInput, record } from '../support/enforcement.js';
 import { clickByText, expectAccessible, navigate, pageProblems, setValue, signInAs, startConsole, tabTo, textOf, type ConsoleHarness } from './support/console-server.js';
 
 /** A planner's day in the console, on a real Chromium against the real server with the demo data. */
@@ -15,6 +16,11 @@ describe('planner console: provider page and planning with the what-if check', (
     const { organisations } = await admin.ok<{ organisations: Array<{ code: string; name: string }> }>('{ organisations { code name } }');
     names = Object.fromEntries(organisations.map((organisation) => [organisation.code, organisation.name]));
     visitsBefore = (await h.t.sql<{ n: number }>('select count(*)::int as n from visit'))[0]!.n;
+    // A measure in force at the demo provider, recorded through the API.
+    const [provider] = await h.t.sql<{ id: string }>("select id from provider where kvk_number = '90000011'");
+    const today = h.t.clock.now().toISOString().slice(0, 10);
+    const officer = await h.t.as('IGJ', ['ENFORCEMENT_OFFICER'] as never);
+    await record(officer, actionInput(provider!.id, { type: 'AANWIJZING', imposedOn: today, deadline: today, legalBasis: 'Wkkgz art. 27' }));
     planner = await h.open();
   });
   afterAll(async () => h?.close());
@@ -49,6 +55,7 @@ describe('planner console: provider page and planning with the what-if check', (
     const timeline = await textOf(planner, '[data-testid=timeline]');
     expect(timeline).toContain('medicatieveiligheid'); // IGJ's own unannounced visit: the detail view, themes and all
     expect(timeline).toMatch(new RegExp(`Conflict met [^.]*${names.NZA}`));
+    expect(await textOf(planner, '[data-testid=measures]')).toMatch(new RegExp(`^Aanwijzing door ${names.IGJ}, opgelegd `));
     const load = await textOf(planner, '[data-testid=load-chart]');
     expect(load).toMatch(/3 bezoeken van 3 organisaties/);
     await planner.waitForFunction(() => !document.querySelector('[data-testid=open-signals]')?.textContent?.includes('geladen')); // its own request

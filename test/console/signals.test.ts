@@ -32,6 +32,18 @@ describe('planner console: the signal inbox', () => {
   });
   afterAll(async () => h?.close());
 
+  it('shows an intake officer the open signals about a provider, and says the planning is not for their role', async () => {
+    await intake.waitForSelector('#provider-search');
+    await intake.type('#provider-search', '90000011');
+    await intake.keyboard.press('Enter');
+    await intake.waitForSelector('#results-heading');
+    await clickByText(intake, '.console-results a', 'Zorggroep Amstelland');
+    await intake.waitForSelector('[data-testid=planning-hidden]');
+    await intake.waitForFunction(() => !document.querySelector('[data-testid=open-signals]')?.textContent?.includes('geladen'));
+    expect(await textOf(intake, '[data-testid=open-signals]')).toBe('2 open signalen die u mag zien, waarvan 1 over de termijn.');
+    expect(await intake.$('[data-testid=timeline]')).toBeNull();
+  });
+
   it('lists the routings to the organisation, overdue first, with their due dates', async () => {
     await navigate(intake, 'Signalen');
     await intake.waitForSelector('[data-testid=inbox] tbody tr');

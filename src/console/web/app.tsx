@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, GraphQLClient } from './api/client.js';
 import { ME } from './api/operations.js';
 import type { Viewer } from './api/types.js';
@@ -51,8 +51,9 @@ function useRoute(): Route {
     return () => removeEventListener('hashchange', onChange);
   }, []);
   // A new page: keyboard and screen-reader users continue at its content, not at the link they followed.
+  // (Layout effect: in the same commit as the new page, so that nothing typed meanwhile loses its focus.)
   const first = useRef(true);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (first.current) first.current = false;
     else focusContent();
   }, [hash]);

@@ -32,16 +32,20 @@ export const FIND_PROVIDERS = `query FindProviders($name: String, $kvk: String, 
   byAgb: providers(filter: { agbCode: $agb }, first: 5) @include(if: $byNumber) { edges { node { ${PROVIDER_FIELDS} } } }
 }`;
 
-export const PROVIDER_OVERVIEW = `query ProviderOverview($id: ID!, $from: DateTime!, $to: DateTime!, $days: Int!) {
+export const PROVIDER_DETAILS = `query ProviderDetails($id: ID!) {
   provider(id: $id) {
     ${PROVIDER_FIELDS}
     enforcementActions(first: 50) { id type status legalBasis imposedOn validUntil deadline published organisation { code name } }
   }
+}`;
+
+/** Separate from the details: roles without the planning view (intake) get FORBIDDEN here and still see the rest. */
+export const PROVIDER_PLANNING = `query ProviderPlanning($id: ID!, $from: DateTime!, $to: DateTime!, $days: Int!) {
   visits(filter: { providerId: $id, from: $from, to: $to }, first: 100) { totalCount edges { node { ${VISIT_FIELDS} } } }
   supervisoryLoad(providerId: $id, days: $days) { days visitCount organisationCount enforcementCount byOrganisation { organisation { code name } visitCount enforcementCount } }
 }`;
 
-/** Separate from the overview: a planner without a signal role gets FORBIDDEN here and still sees the rest. */
+/** Separate again: a planner without a signal role gets FORBIDDEN here and still sees the rest. */
 export const OPEN_SIGNAL_COUNT = `query OpenSignalCount($id: ID!) {
   open: signals(filter: { providerId: $id, status: OPEN }, first: 1) { totalCount }
   overdue: signals(filter: { providerId: $id, status: OVERDUE }, first: 1) { totalCount }
@@ -105,7 +109,8 @@ export const ALL_OPERATIONS = {
   PROVIDER,
   LIST_PROVIDERS,
   FIND_PROVIDERS,
-  PROVIDER_OVERVIEW,
+  PROVIDER_DETAILS,
+  PROVIDER_PLANNING,
   OPEN_SIGNAL_COUNT,
   MY_VISITS,
   PROPOSALS,

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../app.js';
 import { href } from '../app.js';
 import { ApiError } from '../api/client.js';
-import { FIND_PROVIDERS, LIST_PROVIDERS, OPEN_SIGNAL_COUNT, PROVIDER_OVERVIEW } from '../api/operations.js';
+import { FIND_PROVIDERS, LIST_PROVIDERS, OPEN_SIGNAL_COUNT, PROVIDER_DETAILS, PROVIDER_PLANNING } from '../api/operations.js';
 import { nodes, type Connection, type EnforcementAction, type Provider, type SupervisoryLoad, type Visit } from '../api/types.js';
 import { Alert, Button, ErrorSummary, Field, textboxClass } from '../components/field.js';
 import { LoadChart } from '../components/load-chart.js';
@@ -116,32 +116,37 @@ function identifiers(provider: Provider): string {
     .join(' · ');
 }
 
-interface Overview {
+interface Details {
   provider: (Provider & { enforcementActions: EnforcementAction[] }) | null;
+}
+
+interface Planning {
   visits: Connection<Visit>;
   supervisoryLoad: SupervisoryLoad;
 }
 
 function ProviderOverview({ api, providerId }: { api: PageProps['api']; providerId: string }) {
-  const [overview, setOverview] = useState<Overview | undefined>();
+  const [details, setDetails] = useState<Details | undefined>();
+  const [planning, setPlanning] = useState<Planning | 'hidden' | undefined>();
   const [signals, setSignals] = useState<{ open: number; overdue: number } | 'hidden' | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const now = new Date();
 
   useEffect(() => {
     const { from, to } = timelineRange(now);
+    api.request<Details>(PROVIDER_DETAILS, { id: providerId }).then(setDetails, setError);
     api
-      .request<Overview>(PROVIDER_OVERVIEW, { id: providerId, from: from.toISOString(), to: to.toISOString(), days: 91 })
-      .then(setOverview, setError);
+      .request<Planning>(PROVIDER_PLANNING, { id: providerId, from: from.toISOString(), to: to.toISOString(), days: 91 })
+      .then(setPlanning, (failure: ApiError) => (failure.code === 'FORBIDDEN' ? setPlanning('hidden') : setError(failure)));
     api
       .request<{ open: { totalCount: number }; overdue: { totalCount: number } }>(OPEN_SIGNAL_COUNT, { id: providerId })
       .then((data) => setSignals({ open: data.open.totalCount, overdue: data.overdue.totalCount }), () => setSignals('hidden'));
   }, [providerId]);
 
   if (error) return <Alert type="error">{error.code === 'NOT_FOUND' ? 'Deze zorgaanbieder bestaat niet of valt buiten uw toezicht.' : error.message}</Alert>;
-  if (!overview?.provider) return <p class="utrecht-paragraph">Gegevens worden geladen…</p>;
-  const { provider } = overview;
-  const visits = timelineVisits(nodes(overview.visits));
+  if (!details?.provider) return <p class="utrecht-paragraph">Gegevens worden geladen…</p>;
+  const { provider } = details;
+  const visits = planning && planning !== 'hidden' ? timelineVisits(nodes(planning.visits)) : [];
   const inForce = provider.enforcementActions.filter((action) => action.status === 'ACTIVE');
 
   return (
@@ -153,36 +158,45 @@ function ProviderOverview({ api, providerId }: { api: PageProps['api']; provider
         {identifiers(provider)} · {provider.locations.length} {provider.locations.length === 1 ? 'vestiging' : 'vestigingen'}:{' '}
         {provider.locations.map((location) => `${location.name} (${location.city ?? location.postcode})`).join(', ')}
       </p>
-      <p>
-        <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" href={href('plannen', { provider: provider.id })}>
-          Bezoek plannen bij {provider.name}
-        </a>
-      </p>
-
-      <section aria-labelledby="timeline-heading">
-        <h3 class="utrecht-heading-3" id="timeline-heading">
-          Bezoeken: 13 weken terug en 26 weken vooruit
-        </h3>
-        <Timeline visits={visits} now={now} />
-        <details class="console-details" open>
-          <summary>Bezoeken als lijst ({visits.length})</summary>
-          <ul class="utrecht-unordered-list" data-testid="visit-list">
-            {visits.map((visit) => (
-              <li key={visit.id} class="utrecht-unordered-list__item">
-                <strong>{organisationName(visit.organisation)}</strong>: {visitDescription(visit)}
-              </li>
-            ))}
-          </ul>
-        </details>
-      </section>
+      {planning === 'hidden' ? (
+        <p class="utrecht-paragraph" data-testid="planning-hidden">
+          Uw rol geeft geen inzage in de bezoekplanning en de toezichtlast.
+        </p>
+      ) : (
+        <>
+          <p>
+            <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" href={href('plannen', { provider: provider.id })}>
+              Bezoek plannen bij {provider.name}
+            </a>
+          </p>
+          <section aria-labelledby="timeline-heading">
+            <h3 class="utrecht-heading-3" id="timeline-heading">
+              Bezoeken: 13 weken terug en 26 weken vooruit
+            </h3>
+            {planning === undefined ? <p class="utrecht-paragraph">Wordt geladen…</p> : <Timeline visits={visits} now={now} />}
+            <details class="console-details" open>
+              <summary>Bezoeken als lijst ({visits.length})</summary>
+              <ul class="utrecht-unordered-list" data-testid="visit-list">
+                {visits.map((visit) => (
+                  <li key={visit.id} class="utrecht-unordered-list__item">
+                    <strong>{organisationName(visit.organisation)}</strong>: {visitDescription(visit)}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </section>
+        </>
+      )}
 
       <div class="console-columns">
-        <section aria-labelledby="load-heading">
-          <h3 class="utrecht-heading-3" id="load-heading">
-            Toezichtlast
-          </h3>
-          <LoadChart load={overview.supervisoryLoad} />
-        </section>
+        {planning && planning !== 'hidden' && (
+          <section aria-labelledby="load-heading">
+            <h3 class="utrecht-heading-3" id="load-heading">
+              Toezichtlast
+            </h3>
+            <LoadChart load={planning.supervisoryLoad} />
+          </section>
+        )}
         <section aria-labelledby="measures-heading">
           <h3 class="utrecht-heading-3" id="measures-heading">
             Maatregelen van kracht
