@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Role } from '../support/test-app.js';
+import { actionInput, record } from '../support/enforcement.js';
 import { signalInput, submit } from '../support/signals.js';
 import { clickByText, navigate, setValue, signInAs, startConsole, type ConsoleHarness } from './support/console-server.js';
 
@@ -16,6 +17,14 @@ let h: ConsoleHarness;
 beforeAll(async () => {
   h = await startConsole();
   mkdirSync(OUT, { recursive: true });
+  const [provider] = await h.t.sql<{ id: string }>("select id from provider where kvk_number = '90000011'");
+  const today = h.t.clock.now().toISOString().slice(0, 10);
+  await record(await h.t.as('IGJ', [Role.ENFORCEMENT_OFFICER]), actionInput(provider!.id, { type: 'AANWIJZING', imposedOn: today, deadline: new Date(Date.parse(today) + 42 * 86_400_000).toISOString().slice(0, 10) }));
+  // One signal from two months ago (its routing to IGJ is overdue), two of today.
+  const now = h.t.clock.now();
+  h.t.clock.set(new Date(now.getTime() - 60 * 86_400_000).toISOString());
+  await submit(await h.t.as('NZA', [Role.INTAKE]), signalInput({ externalId: 'NZA-2026-0311', category: 'CALAMITEIT', providers: [{ kvkNumber: '90000011' }], occurredAt: new Date(now.getTime() - 62 * 86_400_000).toISOString(), summary: 'Val met letsel in de nachtdienst.' }));
+  h.t.clock.set(now.toISOString());
   const nza = await h.t.as('NZA', [Role.INTAKE]);
   await submit(nza, signalInput({ externalId: 'NZA-2026-0417', category: 'ZORGFRAUDE', providers: [{ kvkNumber: '90000011' }], summary: 'Declaraties voor zorg die volgens cliënten niet is geleverd.' }));
   await submit(nza, signalInput({ externalId: 'NZA-2026-0422', category: 'KLACHT', providers: [{ kvkNumber: '90000022' }], summary: 'Klacht over bereikbaarheid buiten kantooruren.' }));
