@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { GraphQLClient } from '../api/client.js';
+import type { ApiError, GraphQLClient } from '../api/client.js';
 import { FIND_PROVIDERS } from '../api/operations.js';
 import { nodes, type Connection, type Provider } from '../api/types.js';
 import { Button, FieldErrors, textboxClass } from './field.js';
@@ -8,6 +8,7 @@ import { Button, FieldErrors, textboxClass } from './field.js';
 export function ProviderPicker(props: { api: GraphQLClient; chosen: Provider[]; onChange: (providers: Provider[]) => void; errors: readonly string[] }) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Provider[] | undefined>();
+  const [searchError, setSearchError] = useState<string[]>([]);
   const invalid = props.errors.length > 0;
 
   const search = async () => {
@@ -15,14 +16,19 @@ export function ProviderPicker(props: { api: GraphQLClient; chosen: Provider[]; 
     if (text.length < 2) return setFound([]);
     const digits = text.replace(/[\s.]/g, '');
     const byNumber = /^\d{8}$|^\d{10}$/.test(digits);
-    const data = await props.api.request<Record<string, Connection<Provider>>>(FIND_PROVIDERS, {
-      byNumber,
-      name: byNumber ? null : text,
-      kvk: digits.length === 8 ? digits : null,
-      agb: digits.length === 8 ? digits : null,
-      kbo: digits.length === 10 ? digits : null,
-    });
-    setFound(Object.values(data).flatMap((connection) => nodes(connection)));
+    try {
+      const data = await props.api.request<Record<string, Connection<Provider>>>(FIND_PROVIDERS, {
+        byNumber,
+        name: byNumber ? null : text,
+        kvk: digits.length === 8 ? digits : null,
+        agb: digits.length === 8 ? digits : null,
+        kbo: digits.length === 10 ? digits : null,
+      });
+      setSearchError([]);
+      setFound(Object.values(data).flatMap((connection) => nodes(connection)));
+    } catch (error) {
+      setSearchError((error as ApiError).problems.map((problem) => problem.message));
+    }
   };
 
   return (
@@ -43,12 +49,14 @@ export function ProviderPicker(props: { api: GraphQLClient; chosen: Provider[]; 
           ))}
         </ul>
       )}
+      {searchError.length > 0 && <FieldErrors id="provider-add-error" errors={searchError} />}
       <div class="console-inline">
         <label class="utrecht-form-label" for="provider-add">
           Zorgaanbieder toevoegen (naam, KvK, KBO of AGB)
         </label>
         <input
           id="provider-add"
+          aria-describedby={searchError.length > 0 ? 'provider-add-error' : undefined}
           type="search"
           class={textboxClass(false)}
           value={query}
