@@ -8,11 +8,12 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json vite.config.ts ./
 COPY src ./src
 COPY migrations ./migrations
 COPY openapi-bridge ./openapi-bridge
-RUN npx tsc -p tsconfig.build.json
+# The server (tsc) and the planner console's static files (vite, into dist/console).
+RUN npx tsc -p tsconfig.build.json && npx vite build --logLevel warn
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \

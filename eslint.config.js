@@ -26,6 +26,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
+    // The planner console runs in the browser: TypeScript (src/console/web/tsconfig.json) knows the DOM globals.
+    files: ['src/console/web/**/*.{ts,tsx}'],
+    rules: { 'no-undef': 'off' },
+  },
+  {
     files: ['migrations/*.ts'],
     rules: { 'no-useless-escape': 'off' },
   },

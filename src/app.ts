@@ -9,6 +9,7 @@ import type { TrustedIssuer } from './access/issuers.js';
 import { AuditCheckpointer, AuditTrail, AuditWriter } from './audit/index.js';
 import { auditPlugin } from './audit/audit-plugin.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import { registerConsole } from './console/serve.js';
 import { ENTITIES } from './modules.js';
 import type { Config } from './platform/config.js';
 import { createOrm, type Orm } from './platform/database/orm.js';
@@ -121,7 +122,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }, AUDIT_CHECKPOINT_INTERVAL_MS);
   checkpointing.unref();
   const withGraphiql = config.environment === 'development' && graphiqlAvailable();
-  const personas: DemoPersona[] = withGraphiql && options.demoPersonas ? await options.demoPersonas() : [];
+  // Demo personas exist only in development: GraphiQL and the console's sign-in page offer them.
+  const personas: DemoPersona[] = config.environment === 'development' && options.demoPersonas ? await options.demoPersonas() : [];
 
   const schema = await buildGraphQLSchema();
   const apollo = createApolloServer<RequestContext>({
@@ -144,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     frameworkError: bridgeFrameworkError,
   });
   const metricsHttp = config.metricsPort === undefined ? undefined : createMetricsServer(logger, metrics);
+  registerConsole(http, { personas });
   if (withGraphiql) {
     registerGraphiqlAssets(http);
     http.get('/', async (_request, reply) => reply.redirect('/graphql'));

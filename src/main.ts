@@ -118,6 +118,7 @@ function printWelcome(config: Config, tokens: readonly DemoPersona[], logger: Lo
   const lines = [
     '',
     `  Samenloop is running.`,
+    `  Planner console:     ${base}/console   (pick a demo persona to sign in)`,
     `  GraphQL + GraphiQL:  ${base}/graphql`,
     `  Health:              ${base}/healthz   ${base}/readyz   ${base}/metrics`,
     '',

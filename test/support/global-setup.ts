@@ -5,6 +5,7 @@ import { migrateAsOwner } from '../../src/platform/database/migrate.js';
 import { startScratchDatabase } from '../../src/platform/database/scratch.js';
 import { createLogger } from '../../src/platform/logging.js';
 import pg from 'pg';
+import { buildConsoleIfStale, unpackChromium } from '../console/support/build.js';
 
 export const TEMPLATE_DATABASE = 'samenloop_template';
 
@@ -28,6 +29,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // Some tests start the built server (dist/) as a new user would; make sure it is current.
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // The console's browser tests load dist/console (vite, not tsc, builds it).
+  buildConsoleIfStale();
+  await unpackChromium();
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = await startScratchDatabase(logger, TEMPLATE_DATABASE, {
     fsync: 'off',

@@ -14,6 +14,7 @@ import { ENTITIES } from '../../src/modules.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createOrm, type Orm } from '../../src/platform/database/orm.js';
 import { createLogger, type Logger } from '../../src/platform/logging.js';
+import type { DemoPersona } from '../../src/platform/http/graphiql.js';
 
 export { Role };
 export { TestIssuer };
@@ -147,6 +148,8 @@ export interface TestAppOptions {
   prepareDatabase?: (database: TestDatabase) => Promise<void>;
   /** How webhook hosts resolve (SSRF tests answer with the addresses they need; nothing is looked up). */
   resolveHost?: (host: string) => Promise<string[]>;
+  /** Development mode only: the demo personas offered by GraphiQL and the console, with tokens of the test issuer. */
+  demoPersonas?: (issuer: TestIssuer) => Promise<DemoPersona[]>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -175,6 +178,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock: clock.now,
     // No test looks a host name up in real DNS: webhook tests target 127.0.0.1, or answer from their own resolver.
     resolveHost: options.resolveHost ?? (async (host) => Promise.reject(new Error(`tests resolve no host names (${host})`))),
+    ...(options.demoPersonas ? { demoPersonas: () => options.demoPersonas!(issuer) } : {}),
   });
   const pool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
   let owner: Promise<Orm> | undefined;
