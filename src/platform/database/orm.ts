@@ -26,9 +26,6 @@ export interface OrmOptions {
   timeouts?: { statementMs: number; idleInTransactionMs: number };
 }
 
-/** Set on every connection as it opens (a simple query: two statements in one round trip). */
-export const CONNECTION_SETTINGS = "set default_transaction_isolation = 'read committed'; set plan_cache_mode = force_generic_plan";
-
 /**
  * One MikroORM instance per process. Requests work on `orm.em.fork()` only (allowGlobalContext is off), so the
  * identity map lives exactly as long as one request.
@@ -50,9 +47,8 @@ export function ormConfig(options: OrmOptions): Options {
       acquireTimeoutMillis: 5_000,
       // Every connection works READ COMMITTED, also for statements outside a transaction (the audit writer of reads):
       // a database whose default is REPEATABLE READ would otherwise fail them on a concurrent chain-head update.
-      // Prepared statements (sql.ts) are planned once per connection: generic plans, see docs/performance.md.
       afterCreate: (connection: { query: (text: string, done: (error?: Error) => void) => void }, done: (error: Error | undefined, connection: unknown) => void) => {
-        connection.query(CONNECTION_SETTINGS, (error) => done(error, connection));
+        connection.query("set default_transaction_isolation = 'read committed'", (error) => done(error, connection));
       },
     },
     driverOptions: options.timeouts

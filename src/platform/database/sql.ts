@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RequestTooExpensiveError } from '../errors.js';
 
@@ -8,37 +7,13 @@ import { RequestTooExpensiveError } from '../errors.js';
  * travel separately to PostgreSQL (never interpolated into the text), inside the EntityManager's transaction when
  * there is one. A JavaScript array is sent as one PostgreSQL array value. In the text, write `\\?` for a literal
  * question mark (the jsonb operators): a bare `?` is a placeholder.
- *
- * A statement with parameters is a named prepared statement (see `preparedName`); one without parameters goes
- * as a simple query (DDL, scripts of several statements).
  */
 async function execute<Row>(em: EntityManager, text: string, params: readonly unknown[]): Promise<Row[]> {
   const query = em.getKnex().raw(text, params as never);
-  const name = params.length > 0 ? preparedName(text) : undefined;
-  if (name) query.options({ name });
   const transaction = em.getTransactionContext();
   if (transaction) query.transacting(transaction);
   const result = (await query) as { rows: Row[] };
   return result.rows;
-}
-
-/**
- * Every connection keeps the statements it has prepared, so PostgreSQL parses each text once per connection and,
- * with `plan_cache_mode = force_generic_plan` (orm.ts), plans it once too: the large generated queries of the
- * access policy cost more to plan than to run (docs/performance.md, "Planning time"). Names are derived from the
- * text, so every connection names a text alike; the number of texts is bounded by the code (values are always
- * parameters, lists are array parameters), and past `MAX_PREPARED_TEXTS` a text runs unprepared.
- */
-export const MAX_PREPARED_TEXTS = 500;
-const preparedNames = new Map<string, string>();
-
-export function preparedName(text: string): string | undefined {
-  let name = preparedNames.get(text);
-  if (name === undefined && preparedNames.size < MAX_PREPARED_TEXTS) {
-    name = `samenloop_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    preparedNames.set(text, name);
-  }
-  return name;
 }
 
 const FRAGMENT = Symbol('sql fragment');
