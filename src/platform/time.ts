@@ -15,6 +15,7 @@ const wallClockFormat = new Intl.DateTimeFormat('en-GB', {
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
+  era: 'short',
 });
 
 /** The local wall-clock time of an instant, written as if it were UTC (so that it can be shifted by whole days). */
@@ -24,14 +25,19 @@ function wallClockAsUtc(instant: number): number {
 
 function formattedOffset(instant: number): number {
   const fields = Object.fromEntries(wallClockFormat.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  const milliseconds = ((instant % 1000) + 1000) % 1000;
-  return Date.UTC(+fields.year!, +fields.month! - 1, +fields.day!, +fields.hour!, +fields.minute!, +fields.second!, milliseconds) - instant;
+  // Years before 100 and before the common era must not become 19xx (Date.UTC's reading of a two-digit year).
+  const year = fields.era === 'BC' ? 1 - Number(fields.year) : Number(fields.year);
+  const wallClock = new Date(Date.UTC(2000, 0, 1));
+  wallClock.setUTCFullYear(year, +fields.month! - 1, +fields.day!);
+  wallClock.setUTCHours(+fields.hour!, +fields.minute!, +fields.second!, ((instant % 1000) + 1000) % 1000);
+  return wallClock.getTime() - instant;
 }
 
 /**
- * Europe/Amsterdam changes its offset only on a whole UTC hour (01:00 UTC, the EU rule since 1996), so the offset is the same for every
- * instant of one UTC hour: remembered per hour, because formatting is slow and planning asks several times per
- * request. The memory is bounded and simply starts over when full.
+ * In the time-zone data Node ships, Europe/Amsterdam changes its offset only on a whole UTC hour (checked hour by
+ * hour for 1800–2300; before 1970 the zone follows Brussels), so the offset is the same for every instant of one
+ * UTC hour: remembered per hour, because formatting is slow and planning asks several times per request. The
+ * memory is bounded and simply starts over when full.
  */
 const HOUR = 3_600_000;
 const offsets = new Map<number, number>();

@@ -8,7 +8,6 @@ import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { startScratchDatabase } from '../../src/platform/database/scratch.js';
-import { countStatements } from '../../src/platform/database/sql.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { print } from 'graphql';
 import { bridgeRouteTable } from '../../openapi-bridge/bridge.js';
@@ -91,20 +90,22 @@ try {
       pseudonymKey: randomBytes(32),
       auditKey: randomBytes(32),
     });
-    // Counted in the request's own tally: the process's background work (delivery, sweeps) is not this request's.
-    const count = async (first: number) => {
-      const tally = { count: 0 };
-      const response = await countStatements(tally, () =>
-        app.http.inject({
-          method: 'POST',
-          url: '/graphql',
-          headers: { 'content-type': 'application/json', ...auth(igj) },
-          payload: JSON.stringify({ query: VISITS, variables: { first } }),
-        }),
-      );
+    // The process-wide counter, read once the request's audit insert (written just after the answer) is done; the
+    // least of three runs, because the in-process app's background work (delivery, sweeps) only ever adds.
+    const statements = async () => (await app.metrics.sqlStatements.get()).values[0]?.value ?? 0;
+    const once = async (first: number) => {
+      const before = await statements();
+      const response = await app.http.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...auth(igj) },
+        payload: JSON.stringify({ query: VISITS, variables: { first } }),
+      });
       if (response.statusCode !== 200 || response.body.includes('"errors"')) throw new Error(`P3 query failed: ${response.body.slice(0, 500)}`);
-      return tally.count;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return (await statements()) - before;
     };
+    const count = async (first: number) => Math.min(await once(first), await once(first), await once(first));
     await count(10); // warm-up: the first request of a process does one-off work
     const [ten, hundred] = [await count(10), await count(100)];
     await app.close();

@@ -119,4 +119,33 @@ describe('Dutch calendar days of instants', () => {
     expect(startOfDutchDay('2026-10-25').toISOString()).toBe('2026-10-24T22:00:00.000Z'); // clocks back at 03:00
     expect(startOfDutchDay('2026-03-30').toISOString()).toBe('2026-03-29T22:00:00.000Z');
   });
+
+  it('days are added in any year: a year before 100 or before the common era is not read as 19xx', () => {
+    // Long before time zones both dates have the same local mean time offset: 14 days are exactly 14 × 24 h.
+    for (const start of ['0050-06-01T10:00:00Z', '-001000-06-01T10:00:00Z', '1850-06-01T10:00:00Z']) {
+      const date = new Date(start);
+      expect(addCalendarDays(date, 14).getTime() - date.getTime()).toBe(14 * 86_400_000);
+    }
+  });
+
+  it('remembering the offset per hour gives what formatting every instant would, across both changes of clocks', () => {
+    const exact = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hourCycle: 'h23', dateStyle: 'short', timeStyle: 'medium' });
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2026, 2, 28), max: Date.UTC(2026, 9, 26) }), fc.integer({ min: 0, max: 40 }), (instant, days) => {
+        const moved = addCalendarDays(new Date(instant), days);
+        // Same wall-clock time of day (to the second), except for a local time the clocks skip or repeat.
+        const [, time] = exact.format(new Date(instant)).split(', ');
+        const [, movedTime] = exact.format(moved).split(', ');
+        if (!time!.startsWith('02:') && !time!.startsWith('03:')) expect(movedTime).toBe(time);
+        expect(calendarDay(moved)).toBe(calendarDay(new Date(addCalendarDaysNaive(instant, days))));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
+
+/** The calendar day `days` after an instant, computed by the day only (a cross-check for the property above). */
+function addCalendarDaysNaive(instant: number, days: number): number {
+  const [year, month, day] = calendarDay(new Date(instant)).split('-').map(Number) as [number, number, number];
+  return Date.UTC(year, month - 1, day + days, 12);
+}
