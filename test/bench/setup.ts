@@ -102,12 +102,17 @@ export async function setUpBench(database: ScratchDatabase, logger: Logger, log:
   };
   const startChild = async (kind: 'api' | 'bare'): Promise<{ port: number; child: ChildProcess }> => {
     const port = await freePort();
+    // A metrics port of its own: one left taken by an interrupted earlier run would keep the API from starting.
+    const ports = { PORT: String(port), METRICS_PORT: String(await freePort()) };
     const child =
       kind === 'api'
-        ? spawn(process.execPath, ['dist/src/main.js'], { env: { ...env, PORT: String(port) }, stdio: 'ignore' })
-        : fork('dist/test/bench/bare-server.js', { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
+        ? spawn(process.execPath, ['dist/src/main.js'], { env: { ...env, ...ports }, stdio: 'ignore' })
+        : fork('dist/test/bench/bare-server.js', { env: { ...env, ...ports }, stdio: 'ignore' });
     children.push(child);
+    let exited: number | null | undefined;
+    child.once('exit', (code) => (exited = code));
     for (let attempt = 0; attempt < 150; attempt++) {
+      if (exited !== undefined) throw new Error(`${kind} server exited with code ${exited} before it was ready`);
       const ok = await fetch(`http://127.0.0.1:${port}/${kind === 'api' ? 'readyz' : 'nothing'}`).then((r) => r.status < 500, () => false);
       if (ok) return { port, child };
       await new Promise((resolve) => setTimeout(resolve, 200));
