@@ -10,15 +10,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-unsafe-function-type': 'off',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/dist/**'], message: 'Import sources, not build output.' },
-            { group: ['**/platform/database/sql.js'], importNames: ['sql'], message: 'Build SQL with sqlf and run it with run or runOne.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/dist/**'], message: 'Import sources, not build output.' }] }],
     },
   },
   {

@@ -128,7 +128,7 @@ describe('Dutch calendar days of instants', () => {
     }
   });
 
-  it('remembering the offset per hour gives what formatting every instant would, across both changes of clocks', () => {
+  it('keeps the local time of day and lands on the right day across both changes of clocks (offsets remembered per hour)', () => {
     const exact = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hourCycle: 'h23', dateStyle: 'short', timeStyle: 'medium' });
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(2026, 2, 28), max: Date.UTC(2026, 9, 26) }), fc.integer({ min: 0, max: 40 }), (instant, days) => {

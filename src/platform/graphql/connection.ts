@@ -112,15 +112,8 @@ export class Cursors {
   }
 
   /** A page from `limit + 1` fetched rows (the extra row only tells whether there is a next page). */
-  page<Row, Node>(
-    rows: Row[],
-    limit: number,
-    hasPrevious: boolean,
-    toNode: (row: Row) => Node,
-    keyOf: (row: Row) => readonly (string | number)[],
-    totalCount: () => Promise<number>,
-  ): Page<Node> {
-    return toPage(rows, limit, hasPrevious, toNode, (row) => this.encode(keyOf(row)), totalCount);
+  page<Row>(rows: Row[], limit: number, hasPrevious: boolean, keyOf: (row: Row) => readonly (string | number)[], totalCount: () => Promise<number>): Page<Row> {
+    return toPage(rows, limit, hasPrevious, (row) => this.encode(keyOf(row)), totalCount);
   }
 
   private tag(body: string): string {
@@ -134,16 +127,9 @@ export class Cursors {
   }
 }
 
-function toPage<Row, Node>(
-  rows: Row[],
-  limit: number,
-  hasPrevious: boolean,
-  toNode: (row: Row) => Node,
-  cursorOf: (row: Row) => string,
-  totalCount: () => Promise<number>,
-): Page<Node> {
+function toPage<Row>(rows: Row[], limit: number, hasPrevious: boolean, cursorOf: (row: Row) => string, totalCount: () => Promise<number>): Page<Row> {
   const visible = rows.slice(0, limit);
-  const edges = visible.map((row) => ({ cursor: cursorOf(row), node: toNode(row) }));
+  const edges = visible.map((row) => ({ cursor: cursorOf(row), node: row }));
   return {
     edges,
     pageInfo: {

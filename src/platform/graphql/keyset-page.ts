@@ -46,7 +46,7 @@ export class PageRequest {
     const condition = this.cursor ? sqlf`${query.where} and ${query.after(this.cursor)}` : query.where;
     const rows = await query.run<Row>(query.select(condition, this.limit + 1));
     await query.audit(rows.slice(0, this.limit));
-    return this.cursors.page(rows, this.limit, this.cursor !== undefined, (row) => row, query.keyOf, async () => {
+    return this.cursors.page(rows, this.limit, this.cursor !== undefined, query.keyOf, async () => {
       const [count] = await query.run<{ count: string }>(query.count);
       return Number(count?.count ?? 0);
     });

@@ -31,16 +31,17 @@ export function PlanVisit({ api, viewer, route }: PageProps) {
   const [conflicts, setConflicts] = useState<ConflictSummary[] | undefined>();
   const [checkError, setCheckError] = useState<ApiError | undefined>();
   const [saveError, setSaveError] = useState<ApiError | undefined>();
+  const [loadError, setLoadError] = useState<ApiError | undefined>();
   const [saved, setSaved] = useState<{ id: string; conflicts: number } | undefined>();
   const [busy, setBusy] = useState(false);
   const latestCheck = useRef(0);
 
   useEffect(() => {
     const preset = route.params.get('provider');
-    if (preset) void api.request<{ provider: Provider | null }>(PROVIDER, { id: preset }).then((data) => data.provider && setProviders([data.provider]), () => {});
+    if (preset) void api.request<{ provider: Provider | null }>(PROVIDER, { id: preset }).then((data) => data.provider && setProviders([data.provider]), setLoadError);
     void api.request<{ organisations: OrganisationRef[] }>(ORGANISATIONS).then(
       (data) => setOrganisations(data.organisations.filter((organisation) => organisation.code !== viewer.organisation.code && organisation.kind !== 'PROSECUTION')),
-      () => {},
+      setLoadError,
     );
   }, []);
 
@@ -120,6 +121,7 @@ export function PlanVisit({ api, viewer, route }: PageProps) {
           </p>
         </Alert>
       )}
+      {loadError && <ErrorSummary errors={loadError.general([])} />}
       {saveError && <ErrorSummary errors={saveError.general(FIELDS)} />}
       <form onSubmit={submit} noValidate class="console-form">
         <ProviderPicker api={api} chosen={providers} onChange={setProviders} errors={errorsFor('providerIds')} />

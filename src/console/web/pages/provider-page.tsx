@@ -31,7 +31,7 @@ export function ProviderPage({ api, route }: PageProps) {
     if (providerId) return;
     api.request<{ providers: Connection<Provider> }>(LIST_PROVIDERS).then(
       (data) => setOverview({ total: data.providers.totalCount ?? 0, providers: nodes(data.providers) }),
-      () => {},
+      setErrors,
     );
   }, [providerId]);
 
