@@ -33,6 +33,7 @@ import {
   VisitEntity,
   VisitHistoryEntity,
   VisitHistoryResolver,
+  VisitPlanningCounterEntity,
   VisitProviderEntity,
   VisitResolver,
 } from './visits/index.js';
@@ -49,6 +50,7 @@ export const ENTITIES = [
   VisitProviderEntity,
   VisitConflictEntity,
   VisitHistoryEntity,
+  VisitPlanningCounterEntity,
   CoordinationProposalEntity,
   SignalEntity,
   SignalProviderEntity,
