@@ -115,7 +115,10 @@ function readHttp({ value, production, problems }: Reading): Pick<Config, 'host'
 function readMetrics({ value, production, problems }: Reading, port: number): Pick<Config, 'metricsPort' | 'metricsHost'> {
   const metricsPortRaw = value('METRICS_PORT');
   const metricsPort = metricsPortRaw !== undefined || production ? parseInteger('METRICS_PORT', metricsPortRaw, 9464, 1, 65_535, problems) : undefined;
-  if (metricsPort !== undefined && metricsPort === port) problems.push(`METRICS_PORT must differ from PORT (both ${port}).`);
+  // Compared only with a PORT that was read (an unreadable one stands in as its default, and is reported already).
+  const portRaw = value('PORT');
+  const portRead = portRaw === undefined || Number(portRaw) === port;
+  if (metricsPort !== undefined && portRead && metricsPort === port) problems.push(`METRICS_PORT must differ from PORT (both ${port}).`);
   return { metricsPort, metricsHost: value('METRICS_HOST') ?? '127.0.0.1' };
 }
 

@@ -71,12 +71,7 @@ describe('planVisit and rescheduleVisit in one statement', () => {
     try {
       // Another planner holds the provider's lock and has planned NZA's visit there, not yet committed.
       await admin.query('begin');
-      const theirs = randomUUID();
-      await admin.query(
-        `select visit_plan($3::uuid, 'NZA', null, tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'),
-           true, 'RISK_BASED', '{tarieven}', null, '{}', array[$1::uuid], 28, now(), 'nza-planner', null)`,
-        [provider, dayAt(base, 1).toISOString(), theirs],
-      );
+      const theirs = await planUncommitted(admin, provider, dayAt(base, 1));
       const planning = plan(igj, { providerIds: [provider], start: dayAt(base, 2) });
       await waitForLockWaiter(admin);
       await admin.query('commit');
@@ -128,12 +123,7 @@ describe('planVisit and rescheduleVisit in one statement', () => {
     await admin.connect();
     try {
       await admin.query('begin');
-      const theirs = randomUUID();
-      await admin.query(
-        `select visit_plan($3::uuid, 'NZA', null, tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'),
-           true, 'RISK_BASED', '{tarieven}', null, '{}', array[$1::uuid], 28, now(), 'nza-planner', null)`,
-        [provider, dayAt(base, 1).toISOString(), theirs],
-      );
+      const theirs = await planUncommitted(admin, provider, dayAt(base, 1));
       const moving = reschedule(mine.visit.id, dayAt(base, 2));
       await waitForLockWaiter(admin);
       await admin.query('commit');
@@ -171,6 +161,17 @@ describe('planVisit and rescheduleVisit in one statement', () => {
     }
   });
 });
+
+/** NZA's visit at the provider, planned in the admin's open transaction: it holds the provider's lock until commit. */
+async function planUncommitted(admin: pg.Client, provider: string, start: Date): Promise<string> {
+  const id = randomUUID();
+  await admin.query(
+    `select visit_plan($3::uuid, 'NZA', null, tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'),
+       true, 'RISK_BASED', '{tarieven}', null, '{}', array[$1::uuid], 28, now(), 'nza-planner', null)`,
+    [provider, start.toISOString(), id],
+  );
+  return id;
+}
 
 /** Until some other session waits for a lock of this kind (the statement behind the held transaction). */
 async function waitForLockWaiter(admin: pg.Client, lock = 'advisory'): Promise<void> {
