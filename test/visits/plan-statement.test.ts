@@ -177,7 +177,8 @@ async function planUncommitted(admin: pg.Client, provider: string, start: Date):
 async function waitForLockWaiter(admin: pg.Client, lock = 'advisory'): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const { rows } = await admin.query(
-      `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = $1 and pid <> pg_backend_pid()`,
+      `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = $1 and pid <> pg_backend_pid()
+         and datname = current_database()`,
       [lock],
     );
     if (rows[0].n > 0) return;
