@@ -1,4 +1,4 @@
-export { SignalEntity, SignalProviderEntity, SignalRoutingEntity, RoutingDecisionEntity } from './signal.entity.js';
+export { SignalEntity, SignalRoutingEntity, RoutingDecisionEntity } from './signal.entity.js';
 export { SignalResolver, SignalRoutingResolver, RoutingDecisionResolver, SubmitSignalResultResolver } from './signal.resolver.js';
 export { renderRoutingDoc } from './routing-doc.js';
 export { Signal } from './signal.types.js';

@@ -1,6 +1,5 @@
-import { BlobType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { ArrayType, BlobType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { OrganisationEntity } from '../organisations/index.js';
-import { ProviderEntity } from '../providers/index.js';
 import { RoutingOutcome, Severity, SignalCategory } from './signal.enums.js';
 
 /**
@@ -11,6 +10,7 @@ import { RoutingOutcome, Severity, SignalCategory } from './signal.enums.js';
 @Unique({ name: 'signal_source_external_id', properties: ['source', 'externalId'] })
 @Index({ name: 'signal_received_at_index', properties: ['receivedAt'] })
 @Index({ name: 'signal_subject_pseudonym_index', properties: ['subjectPseudonym'] })
+@Index({ name: 'signal_provider_ids_index', expression: 'create index signal_provider_ids_index on signal using gin (provider_ids)' })
 export class SignalEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -42,22 +42,19 @@ export class SignalEntity {
   @Property({ type: 'text' })
   summary!: string;
 
+  /**
+   * The providers the signal is about, on the row itself: they are written once with the signal and never change,
+   * so a link table bought nothing but a row per provider. The GIN index serves "signals about this provider".
+   */
+  @Property({ type: ArrayType, columnType: 'uuid[]' })
+  providerIds!: string[];
+
   /** HMAC-SHA256 of the BSN under the pseudonym key; never the BSN itself. */
   @Property({ type: BlobType, columnType: 'bytea', nullable: true })
   subjectPseudonym?: Buffer | null;
 
   @Property({ type: 'text' })
   submittedBy!: string;
-}
-
-@Entity({ tableName: 'signal_provider' })
-@Index({ name: 'signal_provider_provider_index', properties: ['provider'] })
-export class SignalProviderEntity {
-  @ManyToOne(() => SignalEntity, { primary: true, fieldName: 'signal_id', ref: true })
-  signal!: Ref<SignalEntity>;
-
-  @ManyToOne(() => ProviderEntity, { primary: true, fieldName: 'provider_id', ref: true })
-  provider!: Ref<ProviderEntity>;
 }
 
 /** One recipient of a signal, with the rule and rule-set version that routed it there. */

@@ -141,13 +141,11 @@ declare
 begin
   perform set_config('app.organisation', 'NZA', true);
   with stored as (
-    insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence, occurred_at, received_at, summary, submitted_by)
-    select r.id, 'NZA', r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence, r.occurred_at, now(), r.summary, 'bench'
-    from jsonb_to_recordset(batch) as r(id uuid, external_id text, content_hash text, category text, severity text, possible_criminal_offence boolean, occurred_at timestamptz, summary text)
+    insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence, occurred_at, received_at, summary, provider_ids, submitted_by)
+    select r.id, 'NZA', r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence, r.occurred_at, now(), r.summary, r.provider_ids, 'bench'
+    from jsonb_to_recordset(batch) as r(id uuid, external_id text, content_hash text, category text, severity text, possible_criminal_offence boolean, occurred_at timestamptz, summary text, provider_ids uuid[])
     on conflict (source_organisation, external_id) do nothing returning id)
   select coalesce(array_agg(id), '{}') into fresh from stored;
-  insert into signal_provider (signal_id, provider_id)
-  select r.id, r.provider_id from jsonb_to_recordset(batch) as r(id uuid, provider_id uuid) join unnest(fresh) as f(id) using (id);
   with routed as (
     insert into signal_routing (id, signal_id, recipient, rule_id, protocol_version, created_at, due_at)
     select gen_random_uuid(), r.id, recipient, 'bench', 'bench', now(), now() + interval '91 days'
@@ -174,7 +172,7 @@ export function sameRowsBatch(prefix: string, providers: string[], recipients: {
       possible_criminal_offence: criminal,
       occurred_at: '2026-10-01T08:00:00Z',
       summary: 'Benchmarkmelding',
-      provider_id: providers[index % 200],
+      provider_ids: [providers[index % 200]],
       recipients: criminal ? recipients.criminal : recipients.plain,
     };
   });
