@@ -12,6 +12,7 @@ import { Migration20261201090000_una_via as M8 } from './Migration20261201090000
 import { Migration20261201090821_notifications as M9 } from './Migration20261201090821_notifications.js';
 import { Migration20261201113424_sql_definitions as M10 } from './Migration20261201113424_sql_definitions.js';
 import { Migration20261201162101_signal_provider_ids as M11 } from './Migration20261201162101_signal_provider_ids.js';
+import { Migration20261201162502_routings_as_outbox as M12 } from './Migration20261201162502_routings_as_outbox.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261201090821_notifications', class: M9 },
   { name: 'Migration20261201113424_sql_definitions', class: M10 },
   { name: 'Migration20261201162101_signal_provider_ids', class: M11 },
+  { name: 'Migration20261201162502_routings_as_outbox', class: M12 },
 ];

@@ -31,7 +31,7 @@ import { TokenRejectedError } from './platform/errors.js';
 import { withTimeout } from './platform/time.js';
 import { DeliveryWorker, SecretBox, systemResolver } from './notifications/index.js';
 import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
-import { announceOverdueRoutings, largestSubmissionBytes } from './signals/index.js';
+import { announceOverdueRoutings, largestSubmissionBytes, publishRoutedSignals } from './signals/index.js';
 import { buildGraphQLSchema } from './schema.js';
 
 export interface AppOptions {
@@ -169,6 +169,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     eventSource: settings.eventSource,
     logger,
     pollMs: config.webhookPollMs,
+    // A routing is its own outbox row; its SIGNAL_ROUTED event is written here, after the submission committed.
+    relays: [() => publishRoutedSignals(() => orm.em.fork(), clock())],
     onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
   });
   metrics.watchDeliveryQueue(async () => {

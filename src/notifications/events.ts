@@ -9,24 +9,34 @@ export interface NewEvent {
   organisation: string;
   resourceType: EventResourceType;
   resourceId: string;
+  /** When the change happened, where that was before the event is written (a relayed outbox row); else `at`. */
+  occurredAt?: Date;
 }
 
 /**
- * The one way events are written: in the caller's transaction (the outbox), so an event exists exactly when the
- * change that caused it committed. One statement writes the events and, for every active subscription of the
- * receiving organisation that asked for the type, its delivery — which the delivery worker then picks up.
- * The same event twice in one call is written once.
+ * The one way events are written: in the caller's transaction, so an event exists exactly when the change that
+ * caused it committed — either the change's own transaction, or the relay's that stamps the change's outbox row
+ * (signals/routing-relay.ts: a routing is its own outbox row). One statement writes the events and, for every
+ * active subscription of the receiving organisation that asked for the type, its delivery — which the delivery
+ * worker then picks up. The same event twice in one call is written once.
  */
 export async function publishEvents(em: EntityManager, events: readonly NewEvent[], at: Date): Promise<void> {
   const unique = [...new Map(events.map((event) => [`${event.type}|${event.organisation}|${event.resourceType}|${event.resourceId}`, event])).values()];
   if (unique.length === 0) return;
-  const rows = unique.map((event) => ({ id: uuidv7(at.getTime()), organisation: event.organisation, type: event.type, resource_type: event.resourceType, resource_id: event.resourceId }));
+  const rows = unique.map((event) => ({
+    id: uuidv7(at.getTime()),
+    organisation: event.organisation,
+    type: event.type,
+    occurred_at: (event.occurredAt ?? at).toISOString(),
+    resource_type: event.resourceType,
+    resource_id: event.resourceId,
+  }));
   await run(
     em,
     sqlf`with written as (
         insert into event (id, organisation, type, occurred_at, resource_type, resource_id)
-        select r.id, r.organisation, r.type, ${at}, r.resource_type, r.resource_id
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, resource_type text, resource_id uuid)
+        select r.id, r.organisation, r.type, r.occurred_at, r.resource_type, r.resource_id
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, occurred_at timestamptz, resource_type text, resource_id uuid)
         returning seq, organisation, type
       )
       insert into webhook_delivery (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at, window_started_at)

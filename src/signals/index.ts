@@ -9,3 +9,4 @@ export { RoutingStatus } from './signal.enums.js';
 export type { RoutingRow, SignalRow } from './signal.queries.js';
 export { announceOverdueRoutings } from './overdue.js';
 export { largestSubmissionBytes } from './request-size.js';
+export { publishRoutedSignals } from './routing-relay.js';

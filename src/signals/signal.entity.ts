@@ -61,6 +61,7 @@ export class SignalEntity {
 @Entity({ tableName: 'signal_routing' })
 @Unique({ name: 'signal_routing_recipient', properties: ['signal', 'recipient'] })
 @Index({ name: 'signal_routing_recipient_due_index', properties: ['recipient', 'dueAt'] })
+@Index({ name: 'signal_routing_unpublished_index', expression: 'create index signal_routing_unpublished_index on signal_routing (created_at) where published_at is null' })
 @Index({ name: 'signal_routing_unannounced_due_index', expression: 'create index signal_routing_unannounced_due_index on signal_routing (due_at) where overdue_announced_at is null' })
 export class SignalRoutingEntity {
   @PrimaryKey({ type: 'uuid' })
@@ -83,6 +84,13 @@ export class SignalRoutingEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   dueAt!: Date;
+
+  /**
+   * When SIGNAL_ROUTED was written for this routing; null until the relay (signals/routing-relay.ts) has done so.
+   * The routing is its own outbox row: it commits with the change, and the event follows from it exactly once.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  publishedAt?: Date | null;
 
   /** When ROUTING_OVERDUE was announced (once; signals/overdue.ts). */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
