@@ -12,7 +12,7 @@ import { Migration } from '@mikro-orm/migrations';
  * relay works for every organisation; so, like claim_overdue_routings(), the claim is a security-definer function
  * the service may execute, and the service gets no UPDATE on the column itself.
  */
-export class Migration20261201162502_routings_as_outbox extends Migration {
+export class Migration20261201171100_routings_as_outbox extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table "signal_routing" add column "published_at" timestamptz null;`);

@@ -10,7 +10,7 @@ import { Migration } from '@mikro-orm/migrations';
  * covered by `signal`'s own policies (submitter and recipients), the same organisations the link rows were
  * visible to. `provider_routing` — the OM's reach — is rebuilt over the column (its providers as an array).
  */
-export class Migration20261201162101_signal_provider_ids extends Migration {
+export class Migration20261201171000_signal_provider_ids extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table "signal" add column "provider_ids" uuid[] null;`);
