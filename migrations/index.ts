@@ -11,8 +11,9 @@ import { Migration20261201080342_enforcement as M7 } from './Migration2026120108
 import { Migration20261201090000_una_via as M8 } from './Migration20261201090000_una_via.js';
 import { Migration20261201090821_notifications as M9 } from './Migration20261201090821_notifications.js';
 import { Migration20261201113424_sql_definitions as M10 } from './Migration20261201113424_sql_definitions.js';
-import { Migration20261201171000_signal_provider_ids as M11 } from './Migration20261201171000_signal_provider_ids.js';
-import { Migration20261201171100_routings_as_outbox as M12 } from './Migration20261201171100_routings_as_outbox.js';
+import { Migration20261201170000_planning_counter as M11 } from './Migration20261201170000_planning_counter.js';
+import { Migration20261201171000_signal_provider_ids as M12 } from './Migration20261201171000_signal_provider_ids.js';
+import { Migration20261201171100_routings_as_outbox as M13 } from './Migration20261201171100_routings_as_outbox.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -26,6 +27,7 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261201090000_una_via', class: M8 },
   { name: 'Migration20261201090821_notifications', class: M9 },
   { name: 'Migration20261201113424_sql_definitions', class: M10 },
-  { name: 'Migration20261201171000_signal_provider_ids', class: M11 },
-  { name: 'Migration20261201171100_routings_as_outbox', class: M12 },
+  { name: 'Migration20261201170000_planning_counter', class: M11 },
+  { name: 'Migration20261201171000_signal_provider_ids', class: M12 },
+  { name: 'Migration20261201171100_routings_as_outbox', class: M13 },
 ];

@@ -1,12 +1,14 @@
 import { hkdfSync } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
 import { bridgeFrameworkError, registerBridge } from '../openapi-bridge/bridge.js';
+import { createDeliveries, startOverdueSweep } from './background-work.js';
 import { accessGatePlugin } from './access/access-plugin.js';
 import { Authenticator, type Clock } from './access/authenticate.js';
 import type { TrustedIssuer } from './access/issuers.js';
-import { AuditCheckpointer, AuditTrail, AuditWriter } from './audit/index.js';
+import { AuditCheckpointer, AuditWriter } from './audit/index.js';
 import { auditPlugin } from './audit/audit-plugin.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { registerConsole } from './console/serve.js';
@@ -16,22 +18,22 @@ import { createOrm, type Orm } from './platform/database/orm.js';
 import { ReadReplica } from './platform/database/read-replica.js';
 import { schemaLag } from './platform/database/schema-state.js';
 import { assertApplicationRole } from './platform/database/roles.js';
-import { countStatements, installStatementCounter, runOne, sqlf } from './platform/database/sql.js';
+import { countStatements, installStatementCounter } from './platform/database/sql.js';
 import { createApolloServer } from './platform/graphql/apollo.js';
 import { Cursors } from './platform/graphql/connection.js';
 import { graphqlHttpErrors } from './platform/graphql/http-errors.js';
 import { metricsPlugin } from './platform/graphql/metrics-plugin.js';
 import { operationKind, operationKindPlugin } from './platform/graphql/operation-kind.js';
 import { graphiqlAvailable, graphiqlPage, registerGraphiqlAssets, type DemoPersona } from './platform/http/graphiql.js';
-import { mutationLimiter } from './platform/http/rate-limit.js';
+import { mutationLimiter, type MutationLimit } from './platform/http/rate-limit.js';
 import { createHttpServer, createMetricsServer, type Readiness } from './platform/http/server.js';
 import type { Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
-import { TokenRejectedError } from './platform/errors.js';
 import { withTimeout } from './platform/time.js';
-import { DeliveryWorker, SecretBox, systemResolver } from './notifications/index.js';
-import { createLoaderCache, type DomainSettings, type RequestContext } from './request-context.js';
-import { announceOverdueRoutings, largestSubmissionBytes, publishRoutedSignals } from './signals/index.js';
+import { SecretBox, systemResolver, type DeliveryWorker } from './notifications/index.js';
+import { httpContexts } from './http-context.js';
+import type { DomainSettings, RequestContext } from './request-context.js';
+import { largestSubmissionBytes } from './signals/index.js';
 import { buildGraphQLSchema } from './schema.js';
 
 export interface AppOptions {
@@ -53,8 +55,6 @@ export interface AppOptions {
 
 /** How often the chain heads are signed and written outside the database (see audit/checkpoint.ts). */
 export const AUDIT_CHECKPOINT_INTERVAL_MS = 60_000;
-/** How often routings that passed their due date undecided are looked for (ROUTING_OVERDUE). */
-export const OVERDUE_SWEEP_INTERVAL_MS = 60_000;
 
 export interface App {
   http: FastifyInstance;
@@ -79,62 +79,108 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const metrics = new Metrics();
-  const openPool = async (url: string): Promise<Orm> => {
-    const pool = await createOrm({
-      url,
-      entities: ENTITIES,
-      migrations: MIGRATIONS,
-      logger,
-      poolSize: config.databasePoolSize,
-      timeouts: { statementMs: config.statementTimeoutMs, idleInTransactionMs: config.idleInTransactionTimeoutMs },
-    });
-    try {
-      await assertApplicationRole(pool.em.fork());
-    } catch (error) {
-      await pool.close();
-      throw error;
-    }
-    installStatementCounter(pool.em, () => metrics.sqlStatements.inc());
-    return pool;
-  };
-  const orm = await openPool(options.databaseUrl);
-  // DATABASE_READ_URL: a streaming replica for the reads that tolerate a little staleness (request-context.ts).
-  const replica = config.databaseReadUrl
-    ? new ReadReplica(
-        await openPool(config.databaseReadUrl).catch(async (error: unknown) => {
-          await orm.close();
-          throw error;
-        }),
-        logger,
-      )
-    : undefined;
-
-  const authenticator = new Authenticator({
-    issuers: options.issuers,
-    clock,
-    onRejected: (reason, issuer) => logger.info({ reason, issuer }, 'access token rejected'),
-    onWarning: (message, details) => logger.warn(details, message),
-  });
-  const auditWriter = new AuditWriter(() => orm.em.fork());
-  const checkpointer = new AuditCheckpointer({ key: options.auditKey, directory: config.auditCheckpointDir, forkEm: () => orm.em.fork() });
-  const checkpointing = setInterval(() => {
-    checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'audit checkpoint could not be written'));
-  }, AUDIT_CHECKPOINT_INTERVAL_MS);
-  checkpointing.unref();
+  const { orm, replica } = await openPools(options, metrics);
+  const authenticator = createAuthenticator(options, clock);
+  const audit = startAuditing(options, orm);
   const withGraphiql = config.environment === 'development' && graphiqlAvailable();
   // Demo personas exist only in development: GraphiQL and the console's sign-in page offer them.
   const personas: DemoPersona[] = config.environment === 'development' && options.demoPersonas ? await options.demoPersonas() : [];
 
   const schema = await buildGraphQLSchema();
+  const apollo = await startApollo(options, schema, metrics, withGraphiql ? () => graphiqlPage('/graphql', personas) : undefined);
+  const { http, metricsHttp } = createServers(options, { orm, metrics, personas, withGraphiql });
+
+  const settings = domainSettings(options);
+  const deliveries = createDeliveries({ orm, clock, settings, metrics, logger, pollMs: config.webhookPollMs });
+  const overdue = startOverdueSweep(orm, clock, logger);
+  const contextOf = httpContexts({ orm, replica, authenticator, auditWriter: audit.writer, settings, clock, logger, statementLimit: config.requestStatementLimit });
+  const limitChanges = await registerGraphql(http, apollo, contextOf, config.mutationsPerMinute);
+  await registerBridge(http, { apollo, schema, context: contextOf, limitChanges, docs: config.apiDocs, logger, eventSource: config.eventSource });
+
+  if (config.webhookPollMs > 0) deliveries.start();
+
+  let closed = false;
+  return {
+    http,
+    metricsHttp,
+    orm,
+    metrics,
+    auditCheckpoint: audit.checkpointer,
+    settings,
+    deliveries,
+    announceOverdue: overdue.announce,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await metricsHttp?.close();
+      await overdue.stop();
+      await deliveries.stop();
+      await apollo.stop();
+      await audit.stop();
+      await orm.close();
+      await replica?.close();
+    },
+  };
+}
+
+/** The application role's pool, and the read replica's when DATABASE_READ_URL names one. */
+async function openPools(options: AppOptions, metrics: Metrics): Promise<{ orm: Orm; replica: ReadReplica | undefined }> {
+  const orm = await openPool(options, options.databaseUrl, metrics);
+  // DATABASE_READ_URL: a streaming replica for the reads that tolerate a little staleness (request-context.ts).
+  const replica = options.config.databaseReadUrl
+    ? new ReadReplica(
+        await openPool(options, options.config.databaseReadUrl, metrics).catch(async (error: unknown) => {
+          await orm.close();
+          throw error;
+        }),
+        options.logger,
+      )
+    : undefined;
+  return { orm, replica };
+}
+
+async function openPool({ config, logger }: AppOptions, url: string, metrics: Metrics): Promise<Orm> {
+  const pool = await createOrm({
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    logger,
+    poolSize: config.databasePoolSize,
+    timeouts: { statementMs: config.statementTimeoutMs, idleInTransactionMs: config.idleInTransactionTimeoutMs },
+  });
+  try {
+    await assertApplicationRole(pool.em.fork());
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  installStatementCounter(pool.em, () => metrics.sqlStatements.inc());
+  return pool;
+}
+
+async function startApollo(
+  { config, logger }: AppOptions,
+  schema: GraphQLSchema,
+  metrics: Metrics,
+  landingPage: (() => string) | undefined,
+): Promise<ApolloServer<RequestContext>> {
   const apollo = createApolloServer<RequestContext>({
     schema,
     environment: config.environment,
     logger,
     plugins: [operationKindPlugin(), accessGatePlugin(), auditPlugin(logger), metricsPlugin(metrics)],
-    landingPage: withGraphiql ? () => graphiqlPage('/graphql', personas) : undefined,
+    landingPage,
   });
   await apollo.start();
+  return apollo;
+}
 
+/** The HTTP host with the console (and GraphiQL in development), and /metrics on a server of its own when METRICS_PORT says so. */
+function createServers(
+  { config, logger }: AppOptions,
+  { orm, metrics, personas, withGraphiql }: { orm: Orm; metrics: Metrics; personas: DemoPersona[]; withGraphiql: boolean },
+): { http: FastifyInstance; metricsHttp: FastifyInstance | undefined } {
   const http = createHttpServer({
     logger,
     metrics,
@@ -151,82 +197,59 @@ export async function buildApp(options: AppOptions): Promise<App> {
     registerGraphiqlAssets(http);
     http.get('/', async (_request, reply) => reply.redirect('/graphql'));
   }
+  return { http, metricsHttp };
+}
 
-  const settings: DomainSettings = {
+/** The audit writer, and the checkpoints of its chain heads: every minute and a last one when stopping. */
+function startAuditing({ auditKey, config, logger }: AppOptions, orm: Orm): { writer: AuditWriter; checkpointer: AuditCheckpointer; stop(): Promise<void> } {
+  const writer = new AuditWriter(() => orm.em.fork());
+  const checkpointer = new AuditCheckpointer({ key: auditKey, directory: config.auditCheckpointDir, forkEm: () => orm.em.fork() });
+  const checkpointing = setInterval(() => {
+    checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'audit checkpoint could not be written'));
+  }, AUDIT_CHECKPOINT_INTERVAL_MS);
+  checkpointing.unref();
+  return {
+    writer,
+    checkpointer,
+    async stop() {
+      await writer.close();
+      clearInterval(checkpointing);
+      await checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'final audit checkpoint could not be written'));
+    },
+  };
+}
+
+function createAuthenticator({ issuers, logger }: AppOptions, clock: Clock): Authenticator {
+  return new Authenticator({
+    issuers,
+    clock,
+    onRejected: (reason, issuer) => logger.info({ reason, issuer }, 'access token rejected'),
+    onWarning: (message, details) => logger.warn(details, message),
+  });
+}
+
+function domainSettings({ config, pseudonymKey, auditKey, resolveHost }: AppOptions): DomainSettings {
+  return {
     conflictMarginDays: config.conflictMarginDays,
-    pseudonymKey: options.pseudonymKey,
+    pseudonymKey,
     // A subkey of the audit key: cursors stay valid across restarts and across instances of one installation.
-    cursors: new Cursors(Buffer.from(hkdfSync('sha256', options.auditKey, 'samenloop', 'pagination cursors', 32))),
-    webhookSecrets: new SecretBox(options.auditKey),
-    webhookTargets: { production: config.environment === 'production', allowedHosts: config.webhookAllowedHosts, resolve: options.resolveHost ?? systemResolver },
+    cursors: new Cursors(Buffer.from(hkdfSync('sha256', auditKey, 'samenloop', 'pagination cursors', 32))),
+    webhookSecrets: new SecretBox(auditKey),
+    webhookTargets: { production: config.environment === 'production', allowedHosts: config.webhookAllowedHosts, resolve: resolveHost ?? systemResolver },
     eventSource: config.eventSource,
   };
-  const deliveries = new DeliveryWorker({
-    forkEm: () => orm.em.fork(),
-    clock,
-    secrets: settings.webhookSecrets,
-    targets: settings.webhookTargets,
-    eventSource: settings.eventSource,
-    logger,
-    pollMs: config.webhookPollMs,
-    // A routing is its own outbox row; its SIGNAL_ROUTED event is written here, after the submission committed.
-    relays: [() => publishRoutedSignals(() => orm.em.fork(), clock())],
-    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
-  });
-  metrics.watchDeliveryQueue(async () => {
-    const row = await runOne<{ depth: number; oldest: number | null }>(
-      orm.em.fork(),
-      sqlf`select count(*)::int as depth, extract(epoch from (${clock()} - min(e.occurred_at)))::float8 as oldest
-       from webhook_delivery d join event e on e.seq = d.event_seq where d.status in ('PENDING', 'FAILED')`,
-    );
-    return { depth: row?.depth ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
-  });
-  let sweeping: Promise<number> | undefined;
-  const announceOverdue = () => (sweeping ??= announceOverdueRoutings(() => orm.em.fork(), clock()).finally(() => (sweeping = undefined)));
-  const overdueSweep = setInterval(() => {
-    announceOverdue().catch((error: unknown) => logger.error({ err: error }, 'overdue routings could not be announced'));
-  }, OVERDUE_SWEEP_INTERVAL_MS);
-  overdueSweep.unref();
-  /** What one request works with — the same for a GraphQL request and for a REST bridge request. */
-  const requestContext = async (request: FastifyRequest): Promise<RequestContext> => {
-    let viewer: RequestContext['viewer'];
-    let authError: Error | undefined;
-    try {
-      viewer = await authenticator.authenticate(request.headers.authorization);
-    } catch (error) {
-      authError = error as Error;
-    }
-    const cache = createLoaderCache();
-    let replicaEm: EntityManager | undefined;
-    const audit = new AuditTrail(viewer, request.id, auditWriter, clock);
-    // A refused token is a security event: audited (without the token), and attributed to an organisation only
-    // when its signature held and its issuer may speak for that organisation.
-    if (authError instanceof TokenRejectedError) audit.recordRejectedToken(authError);
-    const context: RequestContext = {
-      viewer,
-      authError,
-      em: orm.em.fork(),
-      requestId: request.id,
-      log: logger.child({ reqId: request.id }),
-      audit,
-      settings,
-      now: clock,
-      loader: (factory) => cache(context, factory),
-      statements: { count: 0, limit: config.requestStatementLimit },
-      ...(replica ? { replica: () => (replicaEm ??= replica.fork()) } : {}),
-    };
-    return context;
-  };
-  // One context per HTTP request, made once: the rate limit asks who is calling before the handler runs.
-  const contexts = new WeakMap<FastifyRequest, Promise<RequestContext>>();
-  const contextOf = (request: FastifyRequest): Promise<RequestContext> => {
-    let context = contexts.get(request);
-    if (!context) contexts.set(request, (context = requestContext(request)));
-    return context;
-  };
+}
+
+/** POST and GET /graphql, behind the mutation rate limit; answers that limit, which the REST bridge shares. */
+async function registerGraphql(
+  http: FastifyInstance,
+  apollo: ApolloServer<RequestContext>,
+  contextOf: (request: FastifyRequest) => Promise<RequestContext>,
+  mutationsPerMinute: number,
+): Promise<MutationLimit | undefined> {
   const graphqlHandler = fastifyApolloHandler(apollo, { context: contextOf });
   const limitChanges = await mutationLimiter(http, {
-    perMinute: config.mutationsPerMinute,
+    perMinute: mutationsPerMinute,
     clientKey: async (request) => {
       const { viewer } = await contextOf(request);
       return viewer ? `${viewer.organisation}:${viewer.sub}` : `address:${request.ip}`;
@@ -243,36 +266,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return countStatements((await contextOf(request)).statements, () => graphqlHandler.call(this, request as never, reply as never));
     },
   });
-  await registerBridge(http, { apollo, schema, context: contextOf, limitChanges, docs: config.apiDocs, logger, eventSource: config.eventSource });
-
-  if (config.webhookPollMs > 0) deliveries.start();
-
-  let closed = false;
-  return {
-    http,
-    metricsHttp,
-    orm,
-    metrics,
-    auditCheckpoint: checkpointer,
-    settings,
-    deliveries,
-    announceOverdue,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await http.close();
-      await metricsHttp?.close();
-      clearInterval(overdueSweep);
-      await sweeping?.catch(() => 0); // a sweep under way finishes before the pool closes
-      await deliveries.stop();
-      await apollo.stop();
-      await auditWriter.close();
-      clearInterval(checkpointing);
-      await checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'final audit checkpoint could not be written'));
-      await orm.close();
-      await replica?.close();
-    },
-  };
+  return limitChanges;
 }
 
 /** How many of this build's migrations the database has not applied. */

@@ -32,6 +32,7 @@ import {
   VisitEntity,
   VisitHistoryEntity,
   VisitHistoryResolver,
+  VisitPlanningCounterEntity,
   VisitProviderEntity,
   VisitResolver,
 } from './visits/index.js';
@@ -48,6 +49,7 @@ export const ENTITIES = [
   VisitProviderEntity,
   VisitConflictEntity,
   VisitHistoryEntity,
+  VisitPlanningCounterEntity,
   CoordinationProposalEntity,
   SignalEntity,
   SignalRoutingEntity,

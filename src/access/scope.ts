@@ -102,7 +102,21 @@ export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondi
     return sqlf`(exists (select 1 from provider_routing reach where reach.provider_ids @> array[${provider}]::uuid[] and reach.recipient = ${viewer.organisation})
       and exists (select 1 from location nl where nl.provider_id = ${provider} and nl.country = 'NL'))`;
   }
-  return sqlf`exists (select 1 from location reach where reach.provider_id = ${provider} and ${LOCATION_IN_REACH[reach]('reach', viewer.organisation)})`;
+  return providerInReachSql(reach, viewer.organisation, providerId);
+}
+
+/**
+ * True when the provider `providerId` (a column or expression) has a location within a register-based reach of
+ * `organisation` (a value, or a fragment naming a column).
+ */
+export function providerInReachSql(reach: Exclude<ProviderReach, ProviderReach.ROUTED_SIGNALS>, organisation: unknown, providerId: string): SqlCondition {
+  return sqlf`exists (select 1 from location reach where reach.provider_id = ${fragment(providerId)} and ${LOCATION_IN_REACH[reach]('reach', organisation)})`;
+}
+
+/** True when the location `l` (an alias) puts its provider within the viewer's reach: the SQL twin of locationInReach. */
+export function locationInReachSql(viewer: Viewer, l: string): SqlCondition {
+  const reach = PROVIDER_REACH[viewer.kind];
+  return reach === ProviderReach.ROUTED_SIGNALS ? fragment('false') : LOCATION_IN_REACH[reach](l, viewer.organisation);
 }
 
 /**
@@ -111,16 +125,32 @@ export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondi
  */
 export async function organisationsReaching(em: EntityManager, codes: readonly string[], providerIds: readonly string[]): Promise<Set<string>> {
   if (codes.length === 0 || providerIds.length === 0) return new Set();
+  const rows = await run<{ code: string }>(em, organisationsReachingSql(codes, providerIds));
+  return new Set(rows.map((row) => row.code));
+}
+
+/** The same as a query (one column, `code`), for a statement that needs it as one of its parts. */
+export function organisationsReachingSql(codes: readonly string[], providerIds: readonly string[]): SqlFragment {
+  return sqlf`select o.code from unnest(${codes}::text[], ${codes.map((code) => PROVIDER_REACH[organisationKindOf(code)!])}::text[]) as o(code, reach)
+     where exists (select 1 from location l where l.provider_id = any(${providerIds}::uuid[]) and ${reachCaseSql(fragment('o.reach'), 'l', fragment('o.code'))})`;
+}
+
+/**
+ * True when location `l` is within the reach named by the SQL expression `reach` (a ProviderReach value) of
+ * `organisation` (a fragment naming a column): for statements where the organisation is a column, not the viewer.
+ */
+export function reachCaseSql(reach: SqlFragment, l: string, organisation: SqlFragment): SqlCondition {
   const cases = joinSql(
-    Object.entries(LOCATION_IN_REACH).map(([reach, condition]) => sqlf`when ${reach} then ${condition('l', fragment('o.code'))}`),
+    Object.entries(LOCATION_IN_REACH).map(([name, condition]) => sqlf`when ${name} then ${condition(l, organisation)}`),
     ' ',
   );
-  const rows = await run<{ code: string }>(
-    em,
-    sqlf`select o.code from unnest(${codes}::text[], ${codes.map((code) => PROVIDER_REACH[organisationKindOf(code)!])}::text[]) as o(code, reach)
-     where exists (select 1 from location l where l.provider_id = any(${providerIds}::uuid[]) and case o.reach ${cases} else false end)`,
-  );
-  return new Set(rows.map((row) => row.code));
+  return sqlf`case ${reach} ${cases} else false end`;
+}
+
+/** The reach (a ProviderReach value) of an organisation whose kind is the SQL expression `kind`. */
+export function reachOfKindSql(kind: SqlFragment): SqlFragment {
+  const cases = joinSql(Object.entries(PROVIDER_REACH).map(([name, reach]) => sqlf`when ${name} then ${reach}`), ' ');
+  return sqlf`(case ${kind} ${cases} end)`;
 }
 
 /** The subset of `ids` the viewer may see, in one query. */

@@ -1,6 +1,6 @@
 import { OrganisationKind } from './organisations.js';
-import { fragment, sqlf } from '../platform/database/sql.js';
-import { PROVIDER_REACH, ProviderReach, providerVisibleSql, type SqlCondition } from './scope.js';
+import { fragment, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { locationInReachSql, PROVIDER_REACH, ProviderReach, reachCaseSql, reachOfKindSql, type SqlCondition } from './scope.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -19,11 +19,57 @@ import type { Viewer } from './viewer.js';
  */
 export function visitVisibleSql(viewer: Viewer, visit: string): SqlCondition {
   if (viewer.kind === OrganisationKind.PROSECUTION) return fragment('false');
-  const reach = providerVisibleSql(viewer, 'vv.provider_id');
-  const providerInReach = sqlf`exists (select 1 from visit_provider vv where vv.visit_id = ${fragment(visit)}.id and ${reach})`;
-  if (PROVIDER_REACH[viewer.kind] !== ProviderReach.OWN_TERRITORY) return providerInReach;
-  return sqlf`(case when ${fragment(visit)}.location_id is null then ${providerInReach}
-    else exists (select 1 from location vl where vl.id = ${fragment(visit)}.location_id and vl.municipality_code = ${viewer.organisation}) end)`;
+  const alias = fragment(visit);
+  return planningViewSql({
+    territory: PROVIDER_REACH[viewer.kind] === ProviderReach.OWN_TERRITORY,
+    locationId: sqlf`${alias}.location_id`,
+    providerInReach: (location) => sqlf`exists (select 1 from visit_provider vv where vv.visit_id = ${alias}.id
+      and exists (select 1 from location reach where reach.provider_id = vv.provider_id and ${location('reach')}))`,
+    locationInTerritory: (l) => sqlf`${fragment(l)}.municipality_code = ${viewer.organisation}`,
+    inReach: (l) => locationInReachSql(viewer, l),
+  });
+}
+
+/**
+ * The same rule for a reader named by a column, `code` (e.g. the lead of a conflicting visit that is told about
+ * it), reading as an organisation (not a person with roles); the visit is given by its providers (`providerIds`, a
+ * uuid[] expression) and its location (`locationId`, a uuid expression), so that it may be one this very statement
+ * plans or moves, which the statement cannot read yet.
+ */
+export function visitVisibleToSql(code: string, providerIds: SqlFragment, locationId: SqlFragment): SqlCondition {
+  const organisation = fragment(code);
+  const kind = sqlf`(select r.kind from organisation r where r.code = ${organisation})`;
+  const reach = reachOfKindSql(kind);
+  return sqlf`(${kind} <> ${OrganisationKind.PROSECUTION} and ${planningViewSql({
+    territory: sqlf`${reach} = ${ProviderReach.OWN_TERRITORY}`,
+    locationId,
+    providerInReach: (location) => sqlf`exists (select 1 from location reach where reach.provider_id = any(${providerIds}) and ${location('reach')})`,
+    locationInTerritory: (l) => sqlf`${fragment(l)}.municipality_code = ${organisation}`,
+    inReach: (l) => reachCaseSql(reach, l, organisation),
+  })})`;
+}
+
+interface VisitPlace {
+  /** Whether the reader's reach is its own territory: a boolean, or a SQL expression. */
+  territory: boolean | SqlFragment;
+  locationId: SqlFragment;
+  /** "Some provider of the visit has a location for which `location(alias)` holds." */
+  providerInReach: (location: (l: string) => SqlFragment) => SqlFragment;
+  locationInTerritory: (l: string) => SqlFragment;
+  inReach: (l: string) => SqlFragment;
+}
+
+/**
+ * The planning view's rule, once: a provider of the visit within the reader's reach; for a municipality, the
+ * visit's location in its territory, or for a provider-wide visit a provider located there.
+ */
+function planningViewSql(place: VisitPlace): SqlCondition {
+  const byProvider = place.providerInReach(place.inReach);
+  if (place.territory === false) return byProvider;
+  const territorial = sqlf`(case when ${place.locationId} is null then ${byProvider}
+    else exists (select 1 from location vl where vl.id = ${place.locationId} and ${place.locationInTerritory('vl')}) end)`;
+  if (place.territory === true) return territorial;
+  return sqlf`(case when ${place.territory} then ${territorial} else ${byProvider} end)`;
 }
 
 export function visitDetailSql(viewer: Viewer, visit: string): SqlCondition {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { run, sqlf } from '../platform/database/sql.js';
+import { fragment, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { contentDigest, type AuditContent } from './canonical.js';
 
 /**
@@ -8,6 +8,14 @@ import { contentDigest, type AuditContent } from './canonical.js';
  */
 export async function insertAuditRows(em: EntityManager, rows: readonly AuditContent[]): Promise<void> {
   if (rows.length === 0) return;
+  await run(em, auditInsertSql(rows));
+}
+
+/**
+ * The insert as a fragment, for a statement that writes its audit events itself (as one of its steps); with `when`,
+ * a SQL condition, the rows are written only if it holds.
+ */
+export function auditInsertSql(rows: readonly AuditContent[], when: SqlFragment = fragment('true')): SqlFragment {
   const payload = rows.map((row) => ({
     occurred_at: row.occurredAt.toISOString(),
     request_id: row.requestId,
@@ -23,9 +31,7 @@ export async function insertAuditRows(em: EntityManager, rows: readonly AuditCon
     details: row.details,
     content_digest: contentDigest(row).toString('hex'),
   }));
-  await run(
-    em,
-    sqlf`insert into audit_event (occurred_at, request_id, actor_sub, actor_organisation, actor_roles, operation,
+  return sqlf`insert into audit_event (occurred_at, request_id, actor_sub, actor_organisation, actor_roles, operation,
         resource_type, resource_ids, owner_organisations, resource_owners, outcome, details, content_digest)
      select (e->>'occurred_at')::timestamptz, e->>'request_id', e->>'actor_sub', e->>'actor_organisation',
         array(select jsonb_array_elements_text(e->'actor_roles')), e->>'operation', e->>'resource_type',
@@ -35,6 +41,6 @@ export async function insertAuditRows(em: EntityManager, rows: readonly AuditCon
         case when jsonb_typeof(e->'details') = 'object' then e->'details' end,
         decode(e->>'content_digest', 'hex')
      from jsonb_array_elements(${JSON.stringify(payload)}::jsonb) with ordinality as rows(e, position)
-     order by position`,
-  );
+     where ${when}
+     order by position`;
 }

@@ -157,6 +157,14 @@ export class AuditTrail {
     await insertAuditRows(em, rows);
   }
 
+  /**
+   * Hands over the events recorded since `mark`, for a caller that writes them in its own statement (so that
+   * they commit with the data); they are no longer pending.
+   */
+  takeFrom(mark: number): AuditContent[] {
+    return this.pending.splice(mark);
+  }
+
   /** Writes whatever is left; called once per request before the answer is sent. */
   flush(): Promise<void> {
     return this.writer.append(this.take());

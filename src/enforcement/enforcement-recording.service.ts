@@ -10,11 +10,11 @@ import { uuidv7 } from '../platform/ids.js';
 import { calendarDay } from '../platform/time.js';
 import { findVisibleProvider } from '../providers/index.js';
 import { asOrganisation, inTransaction, requireViewer, type RequestContext } from '../request-context.js';
-import { lockRoutings, prosecutionStateOf, reportToProsecution, RoutingStatus, type ProsecutionState } from '../signals/index.js';
+import { lockRoutings, prosecutionStateOf, reportToProsecution, RoutingStatus, type ProsecutionReport, type ProsecutionState } from '../signals/index.js';
 import { EnforcementStatus, type EnforcementType } from './enforcement.enums.js';
 import { SamenloopConflictError, type UnreleasedReason } from './enforcement.errors.js';
 import { announceMeasure } from './enforcement-events.js';
-import { ENFORCEMENT_TYPES } from './enforcement-types.js';
+import { ENFORCEMENT_TYPES, type EnforcementTypeRule } from './enforcement-types.js';
 import { EventType } from '../notifications/index.js';
 import { validateRecord, type ActionDraft, type RecordFields } from './enforcement.validation.js';
 
@@ -33,47 +33,70 @@ export async function recordEnforcementAction(context: RequestContext, input: Re
   if (!rule.recordedBy.includes(viewer.kind)) throw new ForbiddenError(notRecordedBy(draft.type));
   await checkRelations(context, viewer, draft);
 
-  const id = uuidv7(now.getTime());
+  const recording: Recording = { id: uuidv7(now.getTime()), viewer, draft, rule, now };
   return inTransaction(context, async (em) => {
     const release = rule.needsOmRelease ? await requireOmRelease(em, draft, now) : [];
     await ensureOrganisationRow(em, viewer.organisation);
-    await run(
-      em,
-      sqlf`insert into enforcement_action (id, organisation, provider_id, type, legal_basis, imposed_on, deadline, valid_until, notes,
-          recorded_by_sub, recorded_at, published_at, published_by_sub)
-        values (${id}, ${viewer.organisation}, ${draft.providerId}, ${draft.type}, ${draft.legalBasis}, ${draft.imposedOn}::date,
-          ${draft.deadline}::date, ${draft.validUntil}::date, ${draft.notes}, ${viewer.sub}, ${now},
-          ${rule.publishedOnRecording ? now : null}, ${rule.publishedOnRecording ? viewer.sub : null})`,
-    );
-    const report = rule.reportsToOm
-      ? await reportToProsecution(context, em, { reportId: id, providerId: draft.providerId, signalIds: draft.signalIds, legalBasis: draft.legalBasis, imposedOn: draft.imposedOn })
-      : undefined;
-    await linkRelated(em, id, report?.signalIds ?? draft.signalIds, draft.visitIds);
-    await run(
-      em,
-      sqlf`insert into enforcement_action_status (enforcement_action_id, status, note, changed_by_organisation, changed_by_sub, changed_at)
-        values (${id}, ${EnforcementStatus.ACTIVE}, null, ${viewer.organisation}, ${viewer.sub}, ${now})`,
-    );
+    await insertMeasure(em, recording);
+    const report = rule.reportsToOm ? await reportToProsecution(context, em, criminalReport(recording)) : undefined;
+    await linkRelated(em, recording.id, report?.signalIds ?? draft.signalIds, draft.visitIds);
+    await insertFirstStatus(em, recording);
     await announceMeasure(
       em,
-      { id, providerId: draft.providerId, organisation: viewer.organisation },
+      { id: recording.id, providerId: draft.providerId, organisation: viewer.organisation },
       rule.publishedOnRecording ? [EventType.ENFORCEMENT_RECORDED, EventType.ENFORCEMENT_PUBLISHED] : [EventType.ENFORCEMENT_RECORDED],
       now,
     );
-    // A criminal report sends other organisations' signals to the OM: a write on their data, audited to them.
-    if (report) context.audit.record({ operation: 'recordEnforcementAction', resourceType: 'Signal', resources: report.owners, details: { reportedToOm: report.createdRoutingIds } });
-    context.audit.record({
-      operation: 'recordEnforcementAction',
-      resourceType: 'EnforcementAction',
-      resources: [{ id, owners: [viewer.organisation] }],
-      details: {
-        type: draft.type,
-        published: rule.publishedOnRecording,
-        ...(rule.needsOmRelease ? { unaVia: release.map((routing) => ({ routingId: routing.id, status: routing.status })) } : {}),
-        ...(report ? { reportedToOm: report.createdRoutingIds, signals: report.signalIds } : {}),
-      },
-    });
-    return id;
+    auditRecording(context, recording, release, report);
+    return recording.id;
+  });
+}
+
+/** One measure being recorded: who records it, what, under which rule of its type, and when. */
+interface Recording {
+  id: string;
+  viewer: Viewer;
+  draft: ActionDraft;
+  rule: EnforcementTypeRule;
+  now: Date;
+}
+
+async function insertMeasure(em: EntityManager, { id, viewer, draft, rule, now }: Recording): Promise<void> {
+  await run(
+    em,
+    sqlf`insert into enforcement_action (id, organisation, provider_id, type, legal_basis, imposed_on, deadline, valid_until, notes,
+        recorded_by_sub, recorded_at, published_at, published_by_sub)
+      values (${id}, ${viewer.organisation}, ${draft.providerId}, ${draft.type}, ${draft.legalBasis}, ${draft.imposedOn}::date,
+        ${draft.deadline}::date, ${draft.validUntil}::date, ${draft.notes}, ${viewer.sub}, ${now},
+        ${rule.publishedOnRecording ? now : null}, ${rule.publishedOnRecording ? viewer.sub : null})`,
+  );
+}
+
+function criminalReport({ id, draft }: Recording): Parameters<typeof reportToProsecution>[2] {
+  return { reportId: id, providerId: draft.providerId, signalIds: draft.signalIds, legalBasis: draft.legalBasis, imposedOn: draft.imposedOn };
+}
+
+async function insertFirstStatus(em: EntityManager, { id, viewer, now }: Recording): Promise<void> {
+  await run(
+    em,
+    sqlf`insert into enforcement_action_status (enforcement_action_id, status, note, changed_by_organisation, changed_by_sub, changed_at)
+      values (${id}, ${EnforcementStatus.ACTIVE}, null, ${viewer.organisation}, ${viewer.sub}, ${now})`,
+  );
+}
+
+function auditRecording(context: RequestContext, { id, viewer, draft, rule }: Recording, release: readonly ProsecutionState[], report: ProsecutionReport | undefined): void {
+  // A criminal report sends other organisations' signals to the OM: a write on their data, audited to them.
+  if (report) context.audit.record({ operation: 'recordEnforcementAction', resourceType: 'Signal', resources: report.owners, details: { reportedToOm: report.createdRoutingIds } });
+  context.audit.record({
+    operation: 'recordEnforcementAction',
+    resourceType: 'EnforcementAction',
+    resources: [{ id, owners: [viewer.organisation] }],
+    details: {
+      type: draft.type,
+      published: rule.publishedOnRecording,
+      ...(rule.needsOmRelease ? { unaVia: release.map((routing) => ({ routingId: routing.id, status: routing.status })) } : {}),
+      ...(report ? { reportedToOm: report.createdRoutingIds, signals: report.signalIds } : {}),
+    },
   });
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { run, sqlf } from '../platform/database/sql.js';
+import { fragment, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { uuidv7 } from '../platform/ids.js';
 import type { EventResourceType, EventType } from './event.enums.js';
 
@@ -31,16 +31,26 @@ export async function publishEvents(em: EntityManager, events: readonly NewEvent
     resource_type: event.resourceType,
     resource_id: event.resourceId,
   }));
-  await run(
-    em,
-    sqlf`with written as (
-        insert into event (id, organisation, type, occurred_at, resource_type, resource_id)
-        select r.id, r.organisation, r.type, r.occurred_at, r.resource_type, r.resource_id
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, occurred_at timestamptz, resource_type text, resource_id uuid)
-        returning seq, organisation, type
-      )
+  const source = sqlf`select r.id, r.organisation, r.type, r.occurred_at, r.resource_type, r.resource_id
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, occurred_at timestamptz, resource_type text, resource_id uuid)`;
+  await run(em, sqlf`with ${eventOutboxSql(source, at, fragment('r.occurred_at'))} select null`);
+}
+
+/**
+ * The outbox's two steps as the CTEs `outbox_events` and `outbox_deliveries`, over `source` — a query with the
+ * columns id, organisation, type, resource_type, resource_id — for a statement that writes its events as one of
+ * its own steps (one statement with the change that caused them). The events occurred `at`, unless `occurredAt`
+ * (an expression over the source row `r`) says otherwise.
+ */
+export function eventOutboxSql(source: SqlFragment, at: Date, occurredAt: SqlFragment = sqlf`${at}`): SqlFragment {
+  return sqlf`outbox_events as (
+      insert into event (id, organisation, type, occurred_at, resource_type, resource_id)
+      select r.id, r.organisation, r.type, ${occurredAt}, r.resource_type, r.resource_id from (${source}) as r
+      returning seq, organisation, type
+    ), outbox_deliveries as (
       insert into webhook_delivery (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at, window_started_at)
       select gen_random_uuid(), w.seq, s.id, 'PENDING', 0, ${at}, ${at}, ${at}
-      from written w join webhook_subscription s on s.organisation = w.organisation and s.active and w.type = any(s.event_types)`,
-  );
+      from outbox_events w join webhook_subscription s on s.organisation = w.organisation and s.active and w.type = any(s.event_types)
+      returning 1
+    )`;
 }

@@ -1,5 +1,5 @@
 export { EventType, EventResourceType, DeliveryStatus } from './event.enums.js';
-export { publishEvents, type NewEvent } from './events.js';
+export { eventOutboxSql, publishEvents, type NewEvent } from './events.js';
 export { EventEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookAttemptEntity } from './notifications.entity.js';
 export { NotificationResolver, WebhookDeliveryResolver } from './notifications.resolver.js';
 export { DeliveryWorker, type WorkerOptions } from './delivery-worker.js';

@@ -27,21 +27,46 @@ export interface ListKey {
  * one query per distinct size (usually one), however many parents a page holds. `load` answers in the order of
  * `ids`, each list cut at `limit` (all when undefined).
  */
-export function listLoader<Item>(
-  load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>,
-): DataLoader<ListKey, Item[], string> {
-  const cacheKey = (key: ListKey) => `${key.id}|${key.limit ?? ''}`;
-  return new DataLoader<ListKey, Item[], string>(
-    async (keys) => {
+export function listLoader<Item>(load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>): ListLoader<Item> {
+  return ListLoader.create(load);
+}
+
+const listCacheKey = (key: ListKey) => `${key.id}|${key.limit ?? ''}`;
+
+export class ListLoader<Item> extends DataLoader<ListKey, Item[], string> {
+  /** Whole lists a caller already has (primeWhole): any page of them is a slice, nothing is loaded. */
+  private readonly whole: Map<string, readonly Item[]>;
+
+  private constructor(whole: Map<string, readonly Item[]>, batch: DataLoader.BatchLoadFn<ListKey, Item[]>) {
+    super(batch, { cacheKeyFn: listCacheKey });
+    this.whole = whole;
+  }
+
+  static create<Item>(load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>): ListLoader<Item> {
+    const whole = new Map<string, readonly Item[]>();
+    return new ListLoader<Item>(whole, async (keys) => {
       const byLimit = new Map<number | undefined, string[]>();
-      for (const key of keys) byLimit.set(key.limit, [...(byLimit.get(key.limit) ?? []), key.id]);
+      for (const key of keys) if (!whole.has(key.id)) byLimit.set(key.limit, [...(byLimit.get(key.limit) ?? []), key.id]);
       const lists = new Map<string, Item[]>();
       for (const [limit, ids] of byLimit) {
         const loaded = await load(ids, limit);
-        ids.forEach((id, index) => lists.set(cacheKey({ id, limit }), loaded[index]!));
+        ids.forEach((id, index) => lists.set(listCacheKey({ id, limit }), loaded[index]!));
       }
-      return keys.map((key) => lists.get(cacheKey(key))!);
-    },
-    { cacheKeyFn: cacheKey },
-  );
+      return keys.map((key) => {
+        const known = whole.get(key.id);
+        return known ? known.slice(0, key.limit) : lists.get(listCacheKey(key))!;
+      });
+    });
+  }
+
+  /** The whole list under `id` (what `load` would give without a limit), e.g. of rows a statement just wrote. */
+  primeWhole(id: string, items: readonly Item[]): this {
+    this.whole.set(id, items);
+    return this;
+  }
+
+  override clearAll(): this {
+    this.whole.clear();
+    return super.clearAll();
+  }
 }

@@ -66,71 +66,128 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 type Env = Record<string, string | undefined>;
 
+/** What every reader below works with; each adds the problems it finds, so that all are reported at once. */
+interface Reading {
+  /** The variable's value, trimmed; blank counts as unset. */
+  value: (name: string) => string | undefined;
+  /** Where relative paths start. */
+  cwd: string;
+  environment: Environment;
+  production: boolean;
+  problems: string[];
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const problems: string[] = [];
   const value = (name: string) => {
     const raw = env[name];
     return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
   };
-
   const environment = parseEnvironment(value('NODE_ENV'), problems);
-  const production = environment === 'production';
+  const reading: Reading = { value, cwd, environment, production: environment === 'production', problems };
 
+  const http = readHttp(reading);
+  const config: Config = {
+    environment,
+    ...http,
+    ...readMetrics(reading, http.port),
+    ...readDatabase(reading),
+    ...readKeyFiles(reading),
+    ...readLogging(reading),
+    ...readEvents(reading),
+    ...readRequestLimits(reading),
+    ...readPlanning(reading),
+    ...readDirectories(reading),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readHttp({ value, production, problems }: Reading): Pick<Config, 'host' | 'port' | 'shutdownGraceMs' | 'apiDocs'> {
+  const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
   const port = parseInteger('PORT', value('PORT'), 4000, 1, 65535, problems);
-  const conflictMarginDays = parseInteger('CONFLICT_MARGIN_DAYS', value('CONFLICT_MARGIN_DAYS'), 28, 0, 365, problems);
-  const databasePoolSize = parseInteger('DATABASE_POOL_SIZE', value('DATABASE_POOL_SIZE'), 10, 1, 200, problems);
   const shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', value('SHUTDOWN_GRACE_MS'), 10_000, 0, 300_000, problems);
+  const apiDocsRaw = value('API_DOCS');
+  if (apiDocsRaw !== undefined && !['on', 'off'].includes(apiDocsRaw)) problems.push(`API_DOCS must be on or off (got "${apiDocsRaw}").`);
+  return { host, port, shutdownGraceMs, apiDocs: apiDocsRaw === undefined ? !production : apiDocsRaw === 'on' };
+}
 
-  const statementTimeoutMs = parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', value('DATABASE_STATEMENT_TIMEOUT_MS'), 15_000, 100, 3_600_000, problems);
-  const idleInTransactionTimeoutMs = parseInteger(
-    'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
-    value('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
-    30_000,
-    100,
-    3_600_000,
-    problems,
-  );
+function readMetrics({ value, production, problems }: Reading, port: number): Pick<Config, 'metricsPort' | 'metricsHost'> {
+  const metricsPortRaw = value('METRICS_PORT');
+  const metricsPort = metricsPortRaw !== undefined || production ? parseInteger('METRICS_PORT', metricsPortRaw, 9464, 1, 65_535, problems) : undefined;
+  // Compared only with a PORT that was read (an unreadable one stands in as its default, and is reported already).
+  const portRaw = value('PORT');
+  const portRead = portRaw === undefined || Number(portRaw) === port;
+  if (metricsPort !== undefined && portRead && metricsPort === port) problems.push(`METRICS_PORT must differ from PORT (both ${port}).`);
+  return { metricsPort, metricsHost: value('METRICS_HOST') ?? '127.0.0.1' };
+}
 
+type DatabaseSettings = Pick<
+  Config,
+  'databaseUrl' | 'databaseOwnerUrl' | 'databaseReadUrl' | 'databasePoolSize' | 'statementTimeoutMs' | 'idleInTransactionTimeoutMs' | 'databaseConnectTimeoutMs'
+>;
+
+function readDatabase({ value, production, problems }: Reading): DatabaseSettings {
   const databaseUrl = value('DATABASE_URL');
   const databaseOwnerUrl = value('DATABASE_OWNER_URL');
+  const databaseReadUrl = value('DATABASE_READ_URL');
   checkPostgresUrl('DATABASE_URL', databaseUrl, problems);
   checkPostgresUrl('DATABASE_OWNER_URL', databaseOwnerUrl, problems);
+  checkPostgresUrl('DATABASE_READ_URL', databaseReadUrl, problems);
   if (databaseUrl === undefined && production) {
     problems.push('DATABASE_URL is required in production (the embedded PostgreSQL is for development only).');
   }
   if (databaseOwnerUrl !== undefined && databaseUrl === undefined) {
     problems.push('DATABASE_OWNER_URL is only used together with DATABASE_URL (the embedded PostgreSQL provisions its own roles).');
   }
+  if (databaseReadUrl !== undefined && databaseUrl === undefined) problems.push('DATABASE_READ_URL is only used together with DATABASE_URL.');
+  return {
+    databaseUrl,
+    databaseOwnerUrl,
+    databaseReadUrl,
+    databasePoolSize: parseInteger('DATABASE_POOL_SIZE', value('DATABASE_POOL_SIZE'), 10, 1, 200, problems),
+    statementTimeoutMs: parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', value('DATABASE_STATEMENT_TIMEOUT_MS'), 15_000, 100, 3_600_000, problems),
+    idleInTransactionTimeoutMs: parseInteger(
+      'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      value('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+      30_000,
+      100,
+      3_600_000,
+      problems,
+    ),
+    databaseConnectTimeoutMs: parseInteger('DATABASE_CONNECT_TIMEOUT_MS', value('DATABASE_CONNECT_TIMEOUT_MS'), 30_000, 1_000, 600_000, problems),
+  };
+}
 
-  const trustedIssuersFile = value('TRUSTED_ISSUERS_FILE');
-  if (trustedIssuersFile !== undefined) {
-    requireReadable('TRUSTED_ISSUERS_FILE', path.resolve(cwd, trustedIssuersFile), problems);
-  } else if (production) {
-    problems.push(
-      'TRUSTED_ISSUERS_FILE is required in production: name the JSON file that lists the token issuers to trust.',
-    );
+/** The files of whom to trust and of the secret keys: each must be readable, and in production each must be named. */
+function readKeyFiles(reading: Reading): Pick<Config, 'trustedIssuersFile' | 'pseudonymKeyFile' | 'auditKeyFile'> {
+  const { value } = reading;
+  return {
+    trustedIssuersFile: readFileSetting(reading, 'TRUSTED_ISSUERS_FILE', value('TRUSTED_ISSUERS_FILE'), 'name the JSON file that lists the token issuers to trust'),
+    pseudonymKeyFile: readFileSetting(reading, 'PSEUDONYM_KEY_FILE', value('PSEUDONYM_KEY_FILE'), 'name the file holding the secret key for BSN pseudonyms'),
+    auditKeyFile: readFileSetting(reading, 'AUDIT_KEY_FILE', value('AUDIT_KEY_FILE'), 'name the file holding the secret key that signs the audit checkpoints'),
+  };
+}
+
+function readFileSetting({ cwd, production, problems }: Reading, name: string, raw: string | undefined, requiredBecause: string): string | undefined {
+  if (raw !== undefined) {
+    const file = path.resolve(cwd, raw);
+    requireReadable(name, file, problems);
+    return file;
   }
+  if (production) problems.push(`${name} is required in production: ${requiredBecause}.`);
+  return undefined;
+}
 
-  const pseudonymKeyFile = value('PSEUDONYM_KEY_FILE');
-  if (pseudonymKeyFile !== undefined) {
-    requireReadable('PSEUDONYM_KEY_FILE', path.resolve(cwd, pseudonymKeyFile), problems);
-  } else if (production) {
-    problems.push('PSEUDONYM_KEY_FILE is required in production: name the file holding the secret key for BSN pseudonyms.');
-  }
-
-  const auditKeyFile = value('AUDIT_KEY_FILE');
-  if (auditKeyFile !== undefined) {
-    requireReadable('AUDIT_KEY_FILE', path.resolve(cwd, auditKeyFile), problems);
-  } else if (production) {
-    problems.push('AUDIT_KEY_FILE is required in production: name the file holding the secret key that signs the audit checkpoints.');
-  }
-
+function readLogging({ value, environment, problems }: Reading): Pick<Config, 'logLevel'> {
   const logLevel = value('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`);
   }
+  return { logLevel };
+}
 
-  const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+function readEvents({ value, production, problems }: Reading): Pick<Config, 'eventSource' | 'webhookAllowedHosts' | 'webhookPollMs'> {
   const eventSource = value('EVENT_SOURCE') ?? (production ? undefined : 'urn:nld:samenloop:development');
   if (eventSource === undefined) {
     problems.push('EVENT_SOURCE is required in production: the system\'s identity in events, urn:nld:oin:<OIN>:systeem:samenloop.');
@@ -143,51 +200,28 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
   );
-  const webhookPollMs = parseInteger('WEBHOOK_POLL_MS', value('WEBHOOK_POLL_MS'), 500, 0, 60_000, problems);
-  const databaseReadUrl = value('DATABASE_READ_URL');
-  checkPostgresUrl('DATABASE_READ_URL', databaseReadUrl, problems);
-  if (databaseReadUrl !== undefined && databaseUrl === undefined) problems.push('DATABASE_READ_URL is only used together with DATABASE_URL.');
-  const databaseConnectTimeoutMs = parseInteger('DATABASE_CONNECT_TIMEOUT_MS', value('DATABASE_CONNECT_TIMEOUT_MS'), 30_000, 1_000, 600_000, problems);
-  const metricsPortRaw = value('METRICS_PORT');
-  const metricsPort = metricsPortRaw !== undefined || production ? parseInteger('METRICS_PORT', metricsPortRaw, 9464, 1, 65_535, problems) : undefined;
-  if (metricsPort !== undefined && metricsPort === port) problems.push(`METRICS_PORT must differ from PORT (both ${port}).`);
-  const metricsHost = value('METRICS_HOST') ?? '127.0.0.1';
-  const mutationsPerMinute = parseInteger('RATE_LIMIT_MUTATIONS_PER_MINUTE', value('RATE_LIMIT_MUTATIONS_PER_MINUTE'), 600, 0, 1_000_000, problems);
-  const requestStatementLimit = parseInteger('REQUEST_STATEMENT_LIMIT', value('REQUEST_STATEMENT_LIMIT'), 500, 5, 100_000, problems);
-  const apiDocsRaw = value('API_DOCS');
-  if (apiDocsRaw !== undefined && !['on', 'off'].includes(apiDocsRaw)) problems.push(`API_DOCS must be on or off (got "${apiDocsRaw}").`);
-
-  if (problems.length > 0) throw new ConfigError(problems);
-
-  const dataDir = path.resolve(cwd, value('DATA_DIR') ?? '.data');
   return {
-    environment,
-    host,
-    port,
-    databaseUrl,
-    databaseOwnerUrl,
-    statementTimeoutMs,
-    idleInTransactionTimeoutMs,
-    trustedIssuersFile: trustedIssuersFile && path.resolve(cwd, trustedIssuersFile),
-    conflictMarginDays,
-    dataDir,
-    logLevel,
-    pseudonymKeyFile: pseudonymKeyFile && path.resolve(cwd, pseudonymKeyFile),
-    auditKeyFile: auditKeyFile && path.resolve(cwd, auditKeyFile),
-    auditCheckpointDir: path.resolve(cwd, value('AUDIT_CHECKPOINT_DIR') ?? path.join(dataDir, 'audit-checkpoints')),
-    databasePoolSize,
-    shutdownGraceMs,
-    apiDocs: apiDocsRaw === undefined ? !production : apiDocsRaw === 'on',
+    // Undefined only with a problem reported, and then loadConfig throws before the configuration is used.
     eventSource: eventSource!,
     webhookAllowedHosts,
-    webhookPollMs,
-    databaseReadUrl,
-    databaseConnectTimeoutMs,
-    metricsPort,
-    metricsHost,
-    mutationsPerMinute,
-    requestStatementLimit,
+    webhookPollMs: parseInteger('WEBHOOK_POLL_MS', value('WEBHOOK_POLL_MS'), 500, 0, 60_000, problems),
   };
+}
+
+function readRequestLimits({ value, problems }: Reading): Pick<Config, 'mutationsPerMinute' | 'requestStatementLimit'> {
+  return {
+    mutationsPerMinute: parseInteger('RATE_LIMIT_MUTATIONS_PER_MINUTE', value('RATE_LIMIT_MUTATIONS_PER_MINUTE'), 600, 0, 1_000_000, problems),
+    requestStatementLimit: parseInteger('REQUEST_STATEMENT_LIMIT', value('REQUEST_STATEMENT_LIMIT'), 500, 5, 100_000, problems),
+  };
+}
+
+function readPlanning({ value, problems }: Reading): Pick<Config, 'conflictMarginDays'> {
+  return { conflictMarginDays: parseInteger('CONFLICT_MARGIN_DAYS', value('CONFLICT_MARGIN_DAYS'), 28, 0, 365, problems) };
+}
+
+function readDirectories({ value, cwd }: Reading): Pick<Config, 'dataDir' | 'auditCheckpointDir'> {
+  const dataDir = path.resolve(cwd, value('DATA_DIR') ?? '.data');
+  return { dataDir, auditCheckpointDir: path.resolve(cwd, value('AUDIT_CHECKPOINT_DIR') ?? path.join(dataDir, 'audit-checkpoints')) };
 }
 
 function parseEnvironment(raw: string | undefined, problems: string[]): Environment {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAction } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
 import { EventResourceType, EventType, publishEvents } from '../notifications/index.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { BadUserInputError, ForbiddenError, InputProblems } from '../platform/errors.js';
@@ -44,14 +45,43 @@ export async function coordinateVisits(
 ): Promise<CoordinationResult> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'visit.coordinate');
+  const { ids, note } = checkCoordinationInput(input);
+  const { lead, others } = await findMergeableVisits(context, viewer, input.leadVisitId, ids);
+  const own = others.filter((visit) => visit.leadCode === viewer.organisation);
+  const foreign = others.filter((visit) => visit.leadCode !== viewer.organisation);
+  const proposalIds = await inTransaction(context, async (em) => {
+    const locked = await lockVisits(em, [lead.id, ...own.map((visit) => visit.id)]);
+    for (const visit of [lead, ...own]) requireActive(locked.get(visit.id)!, 'input.visitIds');
+    await lockProviders(em, await providerIdsOf(em, [lead.id, ...own.map((visit) => visit.id)]));
+    const proposed = await proposeMerges(context, em, lead, foreign, note);
+    if (own.length > 0) {
+      await mergeInto(context, em, locked.get(lead.id)!, own.map((visit) => locked.get(visit.id)!), null, 'input.visitIds');
+    }
+    context.audit.record({
+      operation: 'coordinateVisits',
+      resourceType: 'Visit',
+      resources: [lead, ...others].map((visit) => ({ id: visit.id, owners: owners(visit) })),
+      details: { merged: own.map((visit) => visit.id), proposals: proposed },
+    });
+    return proposed;
+  });
+  forgetVisits(context);
+  const proposals = await run<ProposalRow>(context.em, sqlf`select ${PROPOSAL_COLUMNS} from coordination_proposal p where p.id = any(${proposalIds}::uuid[])`);
+  return { leadVisitId: lead.id, mergedIds: own.map((visit) => visit.id), proposals };
+}
+
+function checkCoordinationInput(input: { leadVisitId: string; visitIds: readonly string[]; note?: string | null }): { ids: string[]; note: string | null } {
   const problems = new InputProblems();
   const ids = checkIds(problems, input.visitIds, 'input.visitIds', 'visit', MAX_MERGE);
-  const leadId = input.leadVisitId.toLowerCase();
-  if (ids.includes(leadId)) problems.add('input.visitIds', 'The joint visit cannot be merged into itself.');
+  if (ids.includes(input.leadVisitId.toLowerCase())) problems.add('input.visitIds', 'The joint visit cannot be merged into itself.');
   const note = checkText(problems, input.note, 'input.note', false);
   problems.throwIfAny();
+  return { ids, note };
+}
 
-  const lead = await requireVisibleVisit(context, input.leadVisitId);
+/** The joint visit (the coordinator's own, active) and the visits to fold into it (active, not joint, sharing a provider). */
+async function findMergeableVisits(context: RequestContext, viewer: Viewer, leadVisitId: string, ids: readonly string[]): Promise<{ lead: VisitRow; others: VisitRow[] }> {
+  const lead = await requireVisibleVisit(context, leadVisitId);
   requireLead(viewer, lead);
   requireActive(lead, 'input.leadVisitId');
   // One batched load for all of them (the loader), then the checks in input order.
@@ -61,39 +91,26 @@ export async function coordinateVisits(
     requireMergeable(visit, `input.visitIds[${index}]`);
   });
   await requireSharedProviders(context.em, lead.id, ids);
+  return { lead, others };
+}
 
-  const own = others.filter((visit) => visit.leadCode === viewer.organisation);
-  const foreign = others.filter((visit) => visit.leadCode !== viewer.organisation);
+/** A proposal to each other organisation whose visit should join (an open one is reused), its event and history. */
+async function proposeMerges(context: RequestContext, em: EntityManager, lead: VisitRow, foreign: readonly VisitRow[], note: string | null): Promise<string[]> {
+  const viewer = requireViewer(context);
   const proposalIds: string[] = [];
-  await inTransaction(context, async (em) => {
-    const locked = await lockVisits(em, [lead.id, ...own.map((visit) => visit.id)]);
-    for (const visit of [lead, ...own]) requireActive(locked.get(visit.id)!, 'input.visitIds');
-    await lockProviders(em, await providerIdsOf(em, [lead.id, ...own.map((visit) => visit.id)]));
-    for (const visit of foreign) {
-      const [row] = await run<{ id: string }>(
-        em,
-        sqlf`insert into coordination_proposal (id, lead_visit_id, visit_id, from_organisation, to_organisation, proposed_by_sub, note, status, created_at)
-          values (${uuidv7()}, ${lead.id}, ${visit.id}, ${viewer.organisation}, ${visit.leadCode}, ${viewer.sub}, ${note}, 'PROPOSED', ${context.now()})
-          on conflict (lead_visit_id, visit_id) where status = 'PROPOSED' do update set note = coalesce(excluded.note, coordination_proposal.note)
-          returning id`,
-      );
-      proposalIds.push(row!.id);
-      await publishEvents(em, [{ type: EventType.COORDINATION_PROPOSED, organisation: visit.leadCode, resourceType: EventResourceType.CoordinationProposal, resourceId: row!.id }], context.now());
-      await addHistory(context, em, [{ visitId: lead.id, action: VisitAction.MERGE_PROPOSED, relatedVisitId: visit.id, reason: note }]);
-    }
-    if (own.length > 0) {
-      await mergeInto(context, em, locked.get(lead.id)!, own.map((visit) => locked.get(visit.id)!), null, 'input.visitIds');
-    }
-    context.audit.record({
-      operation: 'coordinateVisits',
-      resourceType: 'Visit',
-      resources: [lead, ...others].map((visit) => ({ id: visit.id, owners: owners(visit) })),
-      details: { merged: own.map((visit) => visit.id), proposals: proposalIds },
-    });
-  });
-  forgetVisits(context);
-  const proposals = await run<ProposalRow>(context.em, sqlf`select ${PROPOSAL_COLUMNS} from coordination_proposal p where p.id = any(${proposalIds}::uuid[])`);
-  return { leadVisitId: lead.id, mergedIds: own.map((visit) => visit.id), proposals };
+  for (const visit of foreign) {
+    const [row] = await run<{ id: string }>(
+      em,
+      sqlf`insert into coordination_proposal (id, lead_visit_id, visit_id, from_organisation, to_organisation, proposed_by_sub, note, status, created_at)
+        values (${uuidv7()}, ${lead.id}, ${visit.id}, ${viewer.organisation}, ${visit.leadCode}, ${viewer.sub}, ${note}, 'PROPOSED', ${context.now()})
+        on conflict (lead_visit_id, visit_id) where status = 'PROPOSED' do update set note = coalesce(excluded.note, coordination_proposal.note)
+        returning id`,
+    );
+    proposalIds.push(row!.id);
+    await publishEvents(em, [{ type: EventType.COORDINATION_PROPOSED, organisation: visit.leadCode, resourceType: EventResourceType.CoordinationProposal, resourceId: row!.id }], context.now());
+    await addHistory(context, em, [{ visitId: lead.id, action: VisitAction.MERGE_PROPOSED, relatedVisitId: visit.id, reason: note }]);
+  }
+  return proposalIds;
 }
 
 /** The other organisation's coordinator accepts (its visit joins the joint visit) or declines (nothing changes). */
@@ -118,35 +135,42 @@ export async function respondToCoordination(
     const locked = await lockVisits(em, [proposal.leadVisitId, proposal.visitId]);
     await lockProviders(em, await providerIdsOf(em, [proposal.leadVisitId, proposal.visitId]));
     requireOpen(await lockProposal(em, proposal.id));
-    const status = input.accept ? ProposalStatus.ACCEPTED : ProposalStatus.DECLINED;
-    if (input.accept) {
-      const [lead, visit] = [locked.get(proposal.leadVisitId)!, locked.get(proposal.visitId)!];
-      requireActive(lead, 'input.proposalId');
-      requireActive(visit, 'input.proposalId');
-      requireMergeable({ participantCodes: visit.participants }, 'input.proposalId');
-      await mergeInto(context, em, lead, [visit], viewer.organisation, 'input.proposalId');
-    } else {
-      await addHistory(context, em, [{ visitId: proposal.leadVisitId, action: VisitAction.MERGE_DECLINED, relatedVisitId: proposal.visitId, reason: note }]);
-    }
-    await run(
-      em,
-      sqlf`update coordination_proposal set status = ${status}, responded_at = ${context.now()}, responded_by_sub = ${viewer.sub},
-        response_note = ${note} where id = ${proposal.id}`,
-    );
-    await publishEvents(em, [{ type: EventType.COORDINATION_ANSWERED, organisation: proposal.fromCode, resourceType: EventResourceType.CoordinationProposal, resourceId: proposal.id }], context.now());
-    context.audit.record({
-      operation: 'respondToCoordination',
-      resourceType: 'CoordinationProposal',
-      resources: [
-        { id: proposal.id, owners: [proposal.fromCode, proposal.toCode] },
-        { id: proposal.leadVisitId, owners: [proposal.fromCode] },
-        { id: proposal.visitId, owners: [proposal.toCode] },
-      ],
-      details: { accepted: input.accept },
-    });
+    if (input.accept) await acceptProposal(context, em, [locked.get(proposal.leadVisitId)!, locked.get(proposal.visitId)!]);
+    else await addHistory(context, em, [{ visitId: proposal.leadVisitId, action: VisitAction.MERGE_DECLINED, relatedVisitId: proposal.visitId, reason: note }]);
+    await recordAnswer(context, em, proposal, input.accept, note);
   });
   forgetVisits(context);
   return findProposal(context, proposal.id);
+}
+
+/** The visit joins the joint visit, if both are still active and it is not a joint visit itself. */
+async function acceptProposal(context: RequestContext, em: EntityManager, [lead, visit]: [LockedVisit, LockedVisit]): Promise<void> {
+  requireActive(lead, 'input.proposalId');
+  requireActive(visit, 'input.proposalId');
+  requireMergeable({ participantCodes: visit.participants }, 'input.proposalId');
+  await mergeInto(context, em, lead, [visit], requireViewer(context).organisation, 'input.proposalId');
+}
+
+/** The answer on the proposal, the proposer told, the audit event. */
+async function recordAnswer(context: RequestContext, em: EntityManager, proposal: ProposalRow, accept: boolean, note: string | null): Promise<void> {
+  const viewer = requireViewer(context);
+  const status = accept ? ProposalStatus.ACCEPTED : ProposalStatus.DECLINED;
+  await run(
+    em,
+    sqlf`update coordination_proposal set status = ${status}, responded_at = ${context.now()}, responded_by_sub = ${viewer.sub},
+      response_note = ${note} where id = ${proposal.id}`,
+  );
+  await publishEvents(em, [{ type: EventType.COORDINATION_ANSWERED, organisation: proposal.fromCode, resourceType: EventResourceType.CoordinationProposal, resourceId: proposal.id }], context.now());
+  context.audit.record({
+    operation: 'respondToCoordination',
+    resourceType: 'CoordinationProposal',
+    resources: [
+      { id: proposal.id, owners: [proposal.fromCode, proposal.toCode] },
+      { id: proposal.leadVisitId, owners: [proposal.fromCode] },
+      { id: proposal.visitId, owners: [proposal.toCode] },
+    ],
+    details: { accepted: accept },
+  });
 }
 
 function requireOpen(status: ProposalStatus | undefined): void {

@@ -10,6 +10,8 @@ import { uuidv7 } from '../platform/ids.js';
 import { inTransaction, requireViewer, type RequestContext } from '../request-context.js';
 import { VisitAction, VisitStatus } from './visit.enums.js';
 import { checkText, checkWindow, validatePlan, type PlanDraft, type PlanFields } from './visit.validation.js';
+import { planInOneStatement, type PlaceFindings } from './visit-plan-statement.js';
+import { rescheduleInOneStatement } from './visit-reschedule-statement.js';
 import {
   addHistory,
   announceConflicts,
@@ -31,29 +33,31 @@ const RESOURCE = 'Visit';
 /**
  * Plans a visit. Its conflicts are recorded in the same transaction, after the providers are locked, so two
  * planners at the same provider at the same moment always see each other. Planning is never blocked by them.
+ * One statement does it all (visit-plan-statement.ts); only when another write changed visits at the same
+ * providers while that statement ran does it plan again, step by step in a transaction.
  */
 export async function planVisit(context: RequestContext, input: PlanFields): Promise<string> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'visit.plan');
   const draft = validatePlan(input, context.now(), viewer.organisation);
-  await checkPlace(context, viewer, draft);
-
   const id = uuidv7();
+  if (viewer.kind === OrganisationKind.MUNICIPALITY) await ensureOrganisationRow(context.em, viewer.organisation);
+  const plan = await planInOneStatement(context, viewer, draft, id);
+  if (plan.outcome === 'planned') return id;
+  if (plan.outcome === 'refused') {
+    placeProblems(viewer, draft, plan.findings).throwIfAny();
+    throw new Error('The planVisit statement refused a visit whose place passes every check.');
+  }
+  await checkPlace(context, viewer, draft);
   await inTransaction(context, async (em) => {
-    if (viewer.kind === OrganisationKind.MUNICIPALITY) await ensureOrganisationRow(em, viewer.organisation);
     const conflicting = await run<{ id: string }>(
       em,
       sqlf`select visit_plan as id from visit_plan(${id}::uuid, ${viewer.organisation}, ${draft.locationId}::uuid, ${rangeLiteral(draft.window)}::tstzrange,
         ${draft.announced}, ${draft.kind}, ${draft.themes}::text[], ${draft.notes}, ${draft.sharedWith}::text[],
-        ${draft.providerIds}::uuid[], ${context.settings.conflictMarginDays}::int, ${context.now()}, ${viewer.sub})`,
+        ${draft.providerIds}::uuid[], ${context.settings.conflictMarginDays}::int, ${context.now()}, ${viewer.sub}, null)`,
     );
     await announceConflicts(em, id, conflicting.map((row) => row.id), context.now());
-    context.audit.record({
-      operation: 'planVisit',
-      resourceType: RESOURCE,
-      resources: [{ id, owners: [viewer.organisation] }],
-      details: { conflicts: conflicting.length, providers: draft.providerIds },
-    });
+    context.audit.record({ operation: 'planVisit', resourceType: RESOURCE, resources: [{ id, owners: [viewer.organisation] }], details: { providers: draft.providerIds } });
   });
   forgetVisits(context);
   return id;
@@ -61,18 +65,29 @@ export async function planVisit(context: RequestContext, input: PlanFields): Pro
 
 /** Providers within reach, a location of one of them within reach, and sharing only with their supervisors. */
 async function checkPlace(context: RequestContext, viewer: Viewer, draft: PlanDraft): Promise<void> {
-  const problems = new InputProblems();
-  const visible = await visibleProviderIds(context.em, viewer, draft.providerIds);
-  draft.providerIds.forEach((id, index) => {
-    if (!visible.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
-  });
+  const visibleProviderIdsOf = await visibleProviderIds(context.em, viewer, draft.providerIds);
+  let location: PlaceFindings['location'];
   if (draft.locationId) {
-    const location = await runOne<{ providerId: string } & LocationPlace>(
+    const row = await runOne<{ providerId: string } & LocationPlace>(
       context.em,
       sqlf`select provider_id as "providerId", country, municipality_code as "municipalityCode", region, registered_by as "registeredBy"
        from location where id = ${draft.locationId}`,
     );
-    if (!location || !(await visibleProviderIds(context.em, viewer, [location.providerId])).has(location.providerId)) {
+    location = row && { ...row, providerVisible: (await visibleProviderIds(context.em, viewer, [row.providerId])).has(row.providerId) };
+  }
+  const supervising = await organisationsReaching(context.em, draft.sharedWith, draft.providerIds);
+  placeProblems(viewer, draft, { visibleProviderIds: visibleProviderIdsOf, location, supervising }).throwIfAny();
+}
+
+/** What is wrong with the place of a visit, given what the database holds about it. */
+function placeProblems(viewer: Viewer, draft: PlanDraft, findings: PlaceFindings): InputProblems {
+  const problems = new InputProblems();
+  draft.providerIds.forEach((id, index) => {
+    if (!findings.visibleProviderIds.has(id)) problems.add(`input.providerIds[${index}]`, `No provider with id ${id} was found.`);
+  });
+  const location = findings.location;
+  if (draft.locationId) {
+    if (!location || !location.providerVisible) {
       problems.add('input.locationId', `No location with id ${draft.locationId} was found.`);
     } else if (!draft.providerIds.includes(location.providerId)) {
       problems.add('input.locationId', 'The location does not belong to a provider of this visit.');
@@ -80,11 +95,10 @@ async function checkPlace(context: RequestContext, viewer: Viewer, draft: PlanDr
       problems.add('input.locationId', `You can only visit locations ${reachDescription(viewer)}.`);
     }
   }
-  const supervising = await organisationsReaching(context.em, draft.sharedWith, draft.providerIds);
   draft.sharedWith.forEach((code, index) => {
-    if (!supervising.has(code)) problems.add(`input.sharedWith[${index}]`, `${code} does not supervise any provider of this visit.`);
+    if (!findings.supervising.has(code)) problems.add(`input.sharedWith[${index}]`, `${code} does not supervise any provider of this visit.`);
   });
-  problems.throwIfAny();
+  return problems;
 }
 
 export interface RescheduleFields {
@@ -94,7 +108,11 @@ export interface RescheduleFields {
   reason?: string | null;
 }
 
-/** Moves a visit: conflicts that no longer hold close as MOVED, new ones open. */
+/**
+ * Moves a visit: conflicts that no longer hold close as MOVED, new ones open. After the read that finds the
+ * visit, one statement does it (visit-reschedule-statement.ts); only when another write changed visits at the same
+ * providers meanwhile does it move the visit again step by step in a transaction.
+ */
 export async function rescheduleVisit(context: RequestContext, input: RescheduleFields): Promise<string> {
   const viewer = requireViewer(context);
   requireAction(viewer, 'visit.plan');
@@ -106,6 +124,9 @@ export async function rescheduleVisit(context: RequestContext, input: Reschedule
   requireLead(viewer, visit);
   requireActive(visit, 'input.visitId');
 
+  const move = await rescheduleInOneStatement(context, viewer, visit, window, reason);
+  if (move.outcome === 'moved') return visit.id;
+  if (move.outcome === 'inactive') requireActive({ status: move.status }, 'input.visitId');
   await inTransaction(context, async (em) => {
     const locked = (await lockVisits(em, [visit.id])).get(visit.id)!;
     requireActive(locked, 'input.visitId');
@@ -130,13 +151,8 @@ export async function rescheduleVisit(context: RequestContext, input: Reschedule
       em,
       sqlf`select visit_resolve_stale_conflicts(${visit.id}::uuid, ${margin}::int, ${context.now()}, ${viewer.organisation}, ${viewer.sub})`,
     );
-    const conflicting = await recordConflicts(em, visit.id, margin, context.now());
-    context.audit.record({
-      operation: 'rescheduleVisit',
-      resourceType: RESOURCE,
-      resources: [{ id: visit.id, owners: owners(visit) }],
-      details: { conflicts: conflicting.length },
-    });
+    await recordConflicts(em, visit.id, margin, context.now());
+    context.audit.record({ operation: 'rescheduleVisit', resourceType: RESOURCE, resources: [{ id: visit.id, owners: owners(visit) }] });
   });
   forgetVisits(context);
   return visit.id;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { providerVisibleSql } from '../access/scope.js';
 import { visitDetailSql, visitVisibleSql } from '../access/visit-scope.js';
-import { groupBy, listLoader, type ListKey } from '../platform/collections.js';
+import { groupBy, listLoader, type ListKey, type ListLoader } from '../platform/collections.js';
 import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
 import { PROVIDER_COLUMNS, type ProviderRow } from '../providers/index.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
@@ -54,23 +54,35 @@ export interface ConflictView {
   justification: string | null;
 }
 
+/** Of a conflict between visit `t` and the other visit `o`: its scope and the days between their planning windows. */
+export const PAIR_COLUMNS = fragment(`case when o.lead_organisation = t.lead_organisation then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
+  visit_gap_days(visit_planning_window(t.time_window, t.announced), visit_planning_window(o.time_window, o.announced)) as "gapDays"`);
+
+/** The audit event of showing the viewer these conflicting visits. */
+export function recordConflictsShown(context: RequestContext, visits: readonly VisitRow[]): void {
+  if (visits.length === 0) return;
+  context.audit.record({
+    operation: 'visit.conflicts',
+    resourceType: 'Visit',
+    resources: visits.map((row) => ({ id: row.id, owners: [row.leadCode, ...row.participantCodes] })),
+  });
+}
+
 /**
  * The conflicts of each visit with other visits the viewer can see: open ones first, then by when they were
  * detected; at most `limit` per visit.
  */
-export function conflictsOfVisit(context: RequestContext): DataLoader<ListKey, ConflictView[], string> {
+export function conflictsOfVisit(context: RequestContext): ListLoader<ConflictView> {
   return context.loader(createConflictsOfVisit);
 }
 
-function createConflictsOfVisit(context: RequestContext): DataLoader<ListKey, ConflictView[], string> {
+function createConflictsOfVisit(context: RequestContext): ListLoader<ConflictView> {
   return listLoader(async (visitIds, limit) => {
     const viewer = requireViewer(context);
     const rows = await run<VisitRow & Omit<ConflictView, 'visit'> & { forVisitId: string }>(
       context.em,
       sqlf`select shown.* from unnest(${visitIds}::uuid[]) as t_id(id) join visit t on t.id = t_id.id cross join lateral (
-          select t.id as "forVisitId", ${visitColumns(viewer, 'o')},
-            case when o.lead_organisation = t.lead_organisation then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
-            visit_gap_days(visit_planning_window(t.time_window, t.announced), visit_planning_window(o.time_window, o.announced)) as "gapDays",
+          select t.id as "forVisitId", ${visitColumns(viewer, 'o')}, ${PAIR_COLUMNS},
             c.resolution, ${fragment(isoTimestamp('c.detected_at'))} as "detectedAt",
             c.resolved_by_organisation as "resolvedByCode",
             case when ${visitDetailSql(viewer, 't')} then c.justification end as justification
@@ -80,23 +92,22 @@ function createConflictsOfVisit(context: RequestContext): DataLoader<ListKey, Co
           order by c.resolution is not null, c.detected_at, o.id
           limit ${limit ?? null}) as shown`,
     );
-    if (rows.length > 0) {
-      context.audit.record({
-        operation: 'visit.conflicts',
-        resourceType: 'Visit',
-        resources: rows.map((row) => ({ id: row.id, owners: [row.leadCode, ...row.participantCodes] })),
-      });
-    }
-    return groupBy(visitIds, rows, (row) => row.forVisitId, (row) => ({
-      visit: toVisitRow(row),
-      scope: row.scope,
-      gapDays: row.gapDays,
-      resolution: row.resolution,
-      detectedAt: row.detectedAt,
-      resolvedByCode: row.resolvedByCode,
-      justification: row.justification,
-    }));
+    recordConflictsShown(context, rows);
+    return groupBy(visitIds, rows, (row) => row.forVisitId, toConflictView);
   });
+}
+
+/** A conflict as the loader's query gives it (a visit row with the pair's columns), as the field shows it. */
+export function toConflictView(row: VisitRow & Omit<ConflictView, 'visit'>): ConflictView {
+  return {
+    visit: toVisitRow(row),
+    scope: row.scope,
+    gapDays: row.gapDays,
+    resolution: row.resolution,
+    detectedAt: row.detectedAt,
+    resolvedByCode: row.resolvedByCode,
+    justification: row.justification,
+  };
 }
 
 export interface HistoryRow {

@@ -122,6 +122,8 @@ begin
   values (new_id, 'IGJ', '{}', '{}', w, true, 'THEMATIC', '{}', 'PLANNED', 'bench', now(), now());
   insert into visit_provider (visit_id, provider_id, time_window, active) values (new_id, provider, w, true);
   insert into visit_history (visit_id, at, action, actor_organisation, actor_sub) values (new_id, now(), 'PLANNED', 'IGJ', 'bench');
+  insert into visit_planning_counter (provider_id, changes) values (provider, 1)
+  on conflict (provider_id) do update set changes = visit_planning_counter.changes + 1;
   select coalesce(array_agg(o.visit_id), '{}') into found from visit_provider o
    where o.provider_id = provider and o.active and o.visit_id <> new_id and o.time_window && visit_margin_window(w, 28);
   insert into visit_conflict (id, visit_a_id, visit_b_id, detected_at)

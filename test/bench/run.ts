@@ -255,7 +255,7 @@ try {
     const plan = (i: number) =>
       pool.query(
         `select * from visit_plan(gen_random_uuid(), 'IGJ', null, tstzrange($1::timestamptz, $1::timestamptz + interval '6 hours'), true, 'THEMATIC',
-          '{}', null, '{}', array[$2::uuid], 28, now(), 'bench')`,
+          '{}', null, '{}', array[$2::uuid], 28, now(), 'bench', null)`,
         [new Date(Date.UTC(2028, 0, 1 + (i % 300), 8)), providers[i % 1000]],
       );
     const insert = () =>

@@ -70,14 +70,14 @@ export async function setUpBench(database: ScratchDatabase, logger: Logger, log:
   const others = (await db.query<{ id: string }>('select id from provider order by id offset 1000 limit 9000')).rows.map((row) => row.id);
   const planBlocks = Array.from({ length: 9 }, (_, index) => others.slice(index * PLAN_BLOCK, (index + 1) * PLAN_BLOCK));
   await db.query(
-    `select visit_plan(gen_random_uuid(), 'NZA', null, tstzrange(t, t + interval '6 hours'), true, 'RISK_BASED', '{toets}', null, '{}', array[p], 28, now(), 'bench')
+    `select visit_plan(gen_random_uuid(), 'NZA', null, tstzrange(t, t + interval '6 hours'), true, 'RISK_BASED', '{toets}', null, '{}', array[p], 28, now(), 'bench', null)
        from unnest($1::uuid[]) as p, (select timestamptz '2027-04-01 08:00+00' + d * interval '10 days' as t from generate_series(0, 2) as d) as days`,
     [others],
   );
   for (let i = 0; i < 600; i++) {
     await db.query(
       `select visit_plan(gen_random_uuid(), $1, null, tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'), $3, 'RISK_BASED',
-        '{toets}', null, '{}', array[$4::uuid], 28, now(), 'bench')`,
+        '{toets}', null, '{}', array[$4::uuid], 28, now(), 'bench', null)`,
       [i % 3 ? 'IGJ' : 'NZA', new Date(Date.UTC(2027, 0, 4 + (i % 90), 8)), i % 4 !== 0, providers[i % 40]],
     );
   }

@@ -32,6 +32,15 @@ describe('configuration', () => {
     }
   });
 
+  it('does not compare a port it could not read with the metrics port', () => {
+    try {
+      loadConfig({ PORT: 'abc', METRICS_PORT: '4000' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual(['PORT must be a whole number from 1 to 65535 (got "abc").']);
+    }
+  });
+
   it('stops the server at start-up with that sentence and a non-zero exit', () => {
     const result = spawnSync(process.execPath, ['dist/src/main.js'], { env: { ...process.env, PORT: 'eighty', NODE_ENV: 'development' }, encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(1);

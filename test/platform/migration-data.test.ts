@@ -4,7 +4,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { createOrm, type Orm } from '../../src/platform/database/orm.js';
 import { createLogger } from '../../src/platform/logging.js';
 
-const BEFORE_PROVIDER_IDS = 'Migration20261201113424_sql_definitions';
+const BEFORE_PROVIDER_IDS = 'Migration20261201170000_planning_counter';
 const SIGNAL = '01900000-0000-7000-8000-000000000001';
 const LONE = '01900000-0000-7000-8000-000000000002';
 const PROVIDERS = ['01900000-0000-7000-8000-0000000000b2', '01900000-0000-7000-8000-0000000000a1'];

@@ -19,12 +19,15 @@ export class TooManyRequests extends Error {
   }
 }
 
+/** A preHandler that answers 429 when the client has sent its changes for this minute. */
+export type MutationLimit = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
 /**
  * The limit on changes per client (organisation + sub), with @fastify/rate-limit: a preHandler for the routes
  * that change things, answering 429 with Retry-After. Counted per replica (its memory): with n replicas behind a
  * balancer a client gets up to n times the limit (docs/deployment.md). undefined when the limit is off.
  */
-export async function mutationLimiter(app: FastifyInstance, options: MutationLimitOptions): Promise<((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined> {
+export async function mutationLimiter(app: FastifyInstance, options: MutationLimitOptions): Promise<MutationLimit | undefined> {
   if (options.perMinute === 0) return undefined;
   const quiet = { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false } as const;
   await app.register(rateLimit, { global: false, addHeadersOnExceeding: quiet, addHeaders: { ...quiet, 'retry-after': true } });

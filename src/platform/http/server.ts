@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
@@ -34,22 +35,36 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     requestIdHeader: false,
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: requestId,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    frameworkErrors: (error, request, reply) => {
-      // No hook has run for these: the security headers are set here, before the answer is sent.
-      reply.header('content-type', 'application/json; charset=utf-8');
-      finishSecurityHeaders(request as FastifyRequest, reply as FastifyReply);
-      if (options.frameworkError?.(error, request as FastifyRequest, reply as FastifyReply)) return;
-      void (reply as FastifyReply).code(400).send({ error: 'bad request', message: error.message, requestId: request.id });
-    },
+    frameworkErrors: (error, request, reply) => answerFrameworkError(options, error, request as FastifyRequest, reply as FastifyReply),
   });
 
   registerSecurityHeaders(app);
+  registerResponseHeaders(app);
+  registerRequestLog(app, options.metrics);
+  registerErrorAnswers(app, options.production);
+  registerProbes(app, options.readiness);
+  if (options.metricsHere) serveMetrics(app, options.metrics);
+  return app;
+}
+
+/** The caller's X-Request-Id when it is a plausible one, so that its logs and ours line up; otherwise a new one. */
+function requestId(request: { headers: IncomingHttpHeaders }): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+function answerFrameworkError(options: HttpServerOptions, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // No hook has run for these: the security headers are set here, before the answer is sent.
+  reply.header('content-type', 'application/json; charset=utf-8');
+  finishSecurityHeaders(request, reply);
+  if (options.frameworkError?.(error, request, reply)) return;
+  void reply.code(400).send({ error: 'bad request', message: error.message, requestId: request.id });
+}
+
+function registerResponseHeaders(app: FastifyInstance): void {
   // Once closing has begun, every answer still going out ends its connection: a kept-alive connection would
   // otherwise hold the shutdown until it timed out.
   let closing = false;
@@ -60,9 +75,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
+}
+
+function registerRequestLog(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    options.metrics.httpRequests.observe(
+    metrics.httpRequests.observe(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
@@ -72,21 +90,23 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       'request',
     );
   });
+}
 
+function registerErrorAnswers(app: FastifyInstance, production: boolean): void {
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message = status >= 500 && options.production ? 'Internal server error.' : error.message;
+    const message = status >= 500 && production ? 'Internal server error.' : error.message;
     return reply.code(status).send({ error: status >= 500 ? 'internal' : 'bad request', message, requestId: request.id });
   });
+}
 
+function registerProbes(app: FastifyInstance, readiness: () => Promise<Readiness>): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const state = await options.readiness();
+    const state = await readiness();
     return reply.code(state.ready ? 200 : 503).send(state.ready ? { status: 'ready' } : { status: 'not ready', reason: state.reason });
   });
-  if (options.metricsHere) serveMetrics(app, options.metrics);
-  return app;
 }
 
 /**

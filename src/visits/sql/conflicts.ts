@@ -7,16 +7,47 @@ import { sqlDefinition } from '../../platform/database/definitions.js';
  */
 
 /**
- * Serialises everyone who plans at the same providers: transaction-level advisory locks, in sorted order (no
- * deadlocks when visits share several providers). Must run as its own statement before the check, so that the
- * check's snapshot sees what committed while it waited (READ COMMITTED).
+ * How often the visits at each of the providers changed (visit_planning_counter), in the providers' sorted order;
+ * read by the statement's snapshot.
  */
+export const VISIT_PLANNING_CHANGES = sqlDefinition(
+  'visit_planning_changes',
+  `create or replace function visit_planning_changes(provider_ids uuid[]) returns bigint[] language sql stable as $$
+  select coalesce(array_agg(coalesce(c.changes, 0) order by ids.p), '{}')
+  from (select distinct p from unnest(provider_ids) as p) as ids left join visit_planning_counter c on c.provider_id = ids.p
+$$`,
+);
+
+/**
+ * Serialises everyone who changes the visits at the same providers: transaction-level advisory locks, in sorted
+ * order (no deadlocks when visits share several providers), then each provider's change counter raised. When
+ * `expected` is given (what visit_planning_changes showed the caller's snapshot) and the counters moved on in
+ * the meantime, nothing is raised and the answer is false: the caller's snapshot misses a change. Must run as its
+ * own statement before the check (inside a function is enough), so that the check's snapshot sees what committed
+ * while it waited (READ COMMITTED).
+ */
+export const VISIT_LOCK_PROVIDERS_UNCHANGED = sqlDefinition(
+  'visit_lock_providers_unchanged',
+  `create or replace function visit_lock_providers_unchanged(provider_ids uuid[], expected bigint[]) returns boolean language plpgsql as $$
+begin
+  perform pg_advisory_xact_lock(k)
+  from (select distinct hashtextextended('visit-provider:' || p::text, 0) as k from unnest(provider_ids) as p order by 1) as keys;
+  if expected is not null and visit_planning_changes(provider_ids) is distinct from expected then
+    return false;
+  end if;
+  insert into visit_planning_counter (provider_id, changes)
+  select distinct p, 1 from unnest(provider_ids) as p
+  on conflict (provider_id) do update set changes = visit_planning_counter.changes + 1;
+  return true;
+end $$`,
+);
+
+/** The lock of every visit write (visit-writes.ts, lock order step 2). */
 export const VISIT_LOCK_PROVIDERS = sqlDefinition(
   'visit_lock_providers',
   `create or replace function visit_lock_providers(provider_ids uuid[]) returns void language plpgsql as $$
 begin
-  perform pg_advisory_xact_lock(k)
-  from (select distinct hashtextextended('visit-provider:' || p::text, 0) as k from unnest(provider_ids) as p order by 1) as keys;
+  perform visit_lock_providers_unchanged(provider_ids, null);
 end $$`,
 );
 

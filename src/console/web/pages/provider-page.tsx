@@ -125,29 +125,16 @@ interface Planning {
   supervisoryLoad: SupervisoryLoad;
 }
 
-function ProviderOverview({ api, providerId }: { api: PageProps['api']; providerId: string }) {
-  const [details, setDetails] = useState<Details | undefined>();
-  const [planning, setPlanning] = useState<Planning | 'hidden' | undefined>();
-  const [signals, setSignals] = useState<{ open: number; overdue: number } | 'hidden' | undefined>();
-  const [error, setError] = useState<ApiError | undefined>();
-  const now = new Date();
+type Hidden = 'hidden';
 
-  useEffect(() => {
-    const { from, to } = timelineRange(now);
-    api.request<Details>(PROVIDER_DETAILS, { id: providerId }).then(setDetails, setError);
-    api
-      .request<Planning>(PROVIDER_PLANNING, { id: providerId, from: from.toISOString(), to: to.toISOString(), days: 91 })
-      .then(setPlanning, (failure: ApiError) => (failure.code === 'FORBIDDEN' ? setPlanning('hidden') : setError(failure)));
-    api
-      .request<{ open: { totalCount: number }; overdue: { totalCount: number } }>(OPEN_SIGNAL_COUNT, { id: providerId })
-      .then((data) => setSignals({ open: data.open.totalCount, overdue: data.overdue.totalCount }), () => setSignals('hidden'));
-  }, [providerId]);
+function ProviderOverview({ api, providerId }: { api: PageProps['api']; providerId: string }) {
+  const now = new Date();
+  const { details, planning, signals, error } = useOverview(api, providerId, now);
 
   if (error) return <Alert type="error">{error.code === 'NOT_FOUND' ? 'Deze zorgaanbieder bestaat niet of valt buiten uw toezicht.' : error.message}</Alert>;
   if (!details?.provider) return <p class="utrecht-paragraph">Gegevens worden geladen…</p>;
   const { provider } = details;
   const visits = planning && planning !== 'hidden' ? timelineVisits(nodes(planning.visits)) : [];
-  const inForce = provider.enforcementActions.filter((action) => action.status === 'ACTIVE');
 
   return (
     <article aria-labelledby="provider-heading" data-testid="provider-overview">
@@ -163,29 +150,7 @@ function ProviderOverview({ api, providerId }: { api: PageProps['api']; provider
           Uw rol geeft geen inzage in de bezoekplanning en de toezichtlast.
         </p>
       ) : (
-        <>
-          <p>
-            <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" href={href('plannen', { provider: provider.id })}>
-              Bezoek plannen bij {provider.name}
-            </a>
-          </p>
-          <section aria-labelledby="timeline-heading">
-            <h3 class="utrecht-heading-3" id="timeline-heading">
-              Bezoeken: 13 weken terug en 26 weken vooruit
-            </h3>
-            {planning === undefined ? <p class="utrecht-paragraph">Wordt geladen…</p> : <Timeline visits={visits} now={now} />}
-            <details class="console-details" open>
-              <summary>Bezoeken als lijst ({visits.length})</summary>
-              <ul class="utrecht-unordered-list" data-testid="visit-list">
-                {visits.map((visit) => (
-                  <li key={visit.id} class="utrecht-unordered-list__item">
-                    <strong>{organisationName(visit.organisation)}</strong>: {visitDescription(visit)}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          </section>
-        </>
+        <VisitsSection provider={provider} visits={visits} loading={planning === undefined} now={now} />
       )}
 
       <div class="console-columns">
@@ -198,32 +163,97 @@ function ProviderOverview({ api, providerId }: { api: PageProps['api']; provider
           </section>
         )}
         <section aria-labelledby="measures-heading">
-          <h3 class="utrecht-heading-3" id="measures-heading">
-            Maatregelen van kracht
-          </h3>
-          {inForce.length === 0 ? (
-            <p class="utrecht-paragraph">Geen maatregelen van kracht die u mag zien.</p>
-          ) : (
-            <ul class="utrecht-unordered-list" data-testid="measures">
-              {inForce.map((action) => (
-                <li key={action.id} class="utrecht-unordered-list__item">
-                  {label(ENFORCEMENT_LABELS, action.type)} door {organisationName(action.organisation)}, opgelegd {formatDate(action.imposedOn)}
-                  {action.deadline ? `, termijn tot ${formatDate(action.deadline)}` : ''}
-                  {action.validUntil ? `, geldig tot ${formatDate(action.validUntil)}` : ''} ({action.legalBasis})
-                </li>
-              ))}
-            </ul>
-          )}
-          <h3 class="utrecht-heading-3">Open signalen</h3>
-          <p class="utrecht-paragraph" data-testid="open-signals">
-            {signals === undefined
-              ? 'Wordt geladen…'
-              : signals === 'hidden'
-                ? 'Uw rol geeft geen inzage in signalen.'
-                : `${signals.open + signals.overdue} open ${signals.open + signals.overdue === 1 ? 'signaal' : 'signalen'} die u mag zien${signals.overdue ? `, waarvan ${signals.overdue} over de termijn` : ''}.`}
-          </p>
+          <MeasuresInForce actions={provider.enforcementActions} />
+          <OpenSignals signals={signals} />
         </section>
       </div>
     </article>
+  );
+}
+
+/** The provider's details, its planning and its open signals; planning and signals are 'hidden' when the caller's role may not see them. */
+function useOverview(api: PageProps['api'], providerId: string, now: Date) {
+  const [details, setDetails] = useState<Details | undefined>();
+  const [planning, setPlanning] = useState<Planning | Hidden | undefined>();
+  const [signals, setSignals] = useState<{ open: number; overdue: number } | Hidden | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+
+  useEffect(() => {
+    const { from, to } = timelineRange(now);
+    api.request<Details>(PROVIDER_DETAILS, { id: providerId }).then(setDetails, setError);
+    api
+      .request<Planning>(PROVIDER_PLANNING, { id: providerId, from: from.toISOString(), to: to.toISOString(), days: 91 })
+      .then(setPlanning, (failure: ApiError) => (failure.code === 'FORBIDDEN' ? setPlanning('hidden') : setError(failure)));
+    api
+      .request<{ open: { totalCount: number }; overdue: { totalCount: number } }>(OPEN_SIGNAL_COUNT, { id: providerId })
+      .then((data) => setSignals({ open: data.open.totalCount, overdue: data.overdue.totalCount }), () => setSignals('hidden'));
+  }, [providerId]);
+  return { details, planning, signals, error };
+}
+
+function VisitsSection({ provider, visits, loading, now }: { provider: Provider; visits: ReturnType<typeof timelineVisits>; loading: boolean; now: Date }) {
+  return (
+    <>
+      <p>
+        <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" href={href('plannen', { provider: provider.id })}>
+          Bezoek plannen bij {provider.name}
+        </a>
+      </p>
+      <section aria-labelledby="timeline-heading">
+        <h3 class="utrecht-heading-3" id="timeline-heading">
+          Bezoeken: 13 weken terug en 26 weken vooruit
+        </h3>
+        {loading ? <p class="utrecht-paragraph">Wordt geladen…</p> : <Timeline visits={visits} now={now} />}
+        <details class="console-details" open>
+          <summary>Bezoeken als lijst ({visits.length})</summary>
+          <ul class="utrecht-unordered-list" data-testid="visit-list">
+            {visits.map((visit) => (
+              <li key={visit.id} class="utrecht-unordered-list__item">
+                <strong>{organisationName(visit.organisation)}</strong>: {visitDescription(visit)}
+              </li>
+            ))}
+          </ul>
+        </details>
+      </section>
+    </>
+  );
+}
+
+function MeasuresInForce({ actions }: { actions: EnforcementAction[] }) {
+  const inForce = actions.filter((action) => action.status === 'ACTIVE');
+  return (
+    <>
+      <h3 class="utrecht-heading-3" id="measures-heading">
+        Maatregelen van kracht
+      </h3>
+      {inForce.length === 0 ? (
+        <p class="utrecht-paragraph">Geen maatregelen van kracht die u mag zien.</p>
+      ) : (
+        <ul class="utrecht-unordered-list" data-testid="measures">
+          {inForce.map((action) => (
+            <li key={action.id} class="utrecht-unordered-list__item">
+              {label(ENFORCEMENT_LABELS, action.type)} door {organisationName(action.organisation)}, opgelegd {formatDate(action.imposedOn)}
+              {action.deadline ? `, termijn tot ${formatDate(action.deadline)}` : ''}
+              {action.validUntil ? `, geldig tot ${formatDate(action.validUntil)}` : ''} ({action.legalBasis})
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function OpenSignals({ signals }: { signals: { open: number; overdue: number } | Hidden | undefined }) {
+  return (
+    <>
+      <h3 class="utrecht-heading-3">Open signalen</h3>
+      <p class="utrecht-paragraph" data-testid="open-signals">
+        {signals === undefined
+          ? 'Wordt geladen…'
+          : signals === 'hidden'
+            ? 'Uw rol geeft geen inzage in signalen.'
+            : `${signals.open + signals.overdue} open ${signals.open + signals.overdue === 1 ? 'signaal' : 'signalen'} die u mag zien${signals.overdue ? `, waarvan ${signals.overdue} over de termijn` : ''}.`}
+      </p>
+    </>
   );
 }
