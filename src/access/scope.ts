@@ -88,7 +88,7 @@ const LOCATION_IN_REACH: Record<Exclude<ProviderReach, ProviderReach.ROUTED_SIGN
   [ProviderReach.NETHERLANDS]: (l) => fragment(`${l}.country = 'NL'`),
   [ProviderReach.BELGIUM]: (l) =>
     sqlf`(${fragment(l)}.country = 'BE' and (${fragment(l)}.region = 'FLANDERS' or (${fragment(l)}.region = 'BRUSSELS' and ${fragment(l)}.registered_by = ${BRUSSELS_REGISTRANT})))`,
-  [ProviderReach.OWN_TERRITORY]: (l, organisation) => sqlf`${fragment(l)}.municipality_code = ${organisation}`,
+  [ProviderReach.OWN_TERRITORY]: (l, organisation) => sqlf`(${fragment(l)}.country = 'NL' and ${fragment(l)}.municipality_code = ${organisation})`,
 };
 
 /** A SQL condition, true when the provider whose id is `providerId` (a column or expression) is visible. */

@@ -27,46 +27,74 @@ export interface ListKey {
  * one query per distinct size (usually one), however many parents a page holds. `load` answers in the order of
  * `ids`, each list cut at `limit` (all when undefined).
  */
-export function listLoader<Item>(load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>): ListLoader<Item> {
-  return ListLoader.create(load);
+export function listLoader<Item>(
+  load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>,
+  served?: (items: readonly Item[]) => void,
+): ListLoader<Item> {
+  return ListLoader.create(load, served);
 }
 
 const listCacheKey = (key: ListKey) => `${key.id}|${key.limit ?? ''}`;
 
-export class ListLoader<Item> extends DataLoader<ListKey, Item[], string> {
-  /** Whole lists a caller already has (primeWhole): any page of them is a slice, nothing is loaded. */
-  private readonly whole: Map<string, readonly Item[]>;
+/** The first items of a list that a caller already has (primeFirst). */
+interface Known<Item> {
+  items: readonly Item[];
+  /** The items are the first this many of the list — or the whole list, when there are fewer. */
+  upTo: number;
+}
 
-  private constructor(whole: Map<string, readonly Item[]>, batch: DataLoader.BatchLoadFn<ListKey, Item[]>) {
+export class ListLoader<Item> extends DataLoader<ListKey, Item[], string> {
+  private readonly known: Map<string, Known<Item>>;
+
+  private constructor(known: Map<string, Known<Item>>, batch: DataLoader.BatchLoadFn<ListKey, Item[]>) {
     super(batch, { cacheKeyFn: listCacheKey });
-    this.whole = whole;
+    this.known = known;
   }
 
-  static create<Item>(load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>): ListLoader<Item> {
-    const whole = new Map<string, readonly Item[]>();
-    return new ListLoader<Item>(whole, async (keys) => {
+  /** `served` hears of every list answered from what was primed (what `load` would otherwise have read). */
+  static create<Item>(
+    load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>,
+    served: (items: readonly Item[]) => void = () => undefined,
+  ): ListLoader<Item> {
+    const known = new Map<string, Known<Item>>();
+    const answers = (key: ListKey) => {
+      const first = known.get(key.id);
+      if (!first) return false;
+      return first.items.length < first.upTo || (key.limit !== undefined && key.limit <= first.upTo);
+    };
+    return new ListLoader<Item>(known, async (keys) => {
       const byLimit = new Map<number | undefined, string[]>();
-      for (const key of keys) if (!whole.has(key.id)) byLimit.set(key.limit, [...(byLimit.get(key.limit) ?? []), key.id]);
+      for (const key of keys) if (!answers(key)) byLimit.set(key.limit, [...(byLimit.get(key.limit) ?? []), key.id]);
       const lists = new Map<string, Item[]>();
       for (const [limit, ids] of byLimit) {
         const loaded = await load(ids, limit);
         ids.forEach((id, index) => lists.set(listCacheKey({ id, limit }), loaded[index]!));
       }
       return keys.map((key) => {
-        const known = whole.get(key.id);
-        return known ? known.slice(0, key.limit) : lists.get(listCacheKey(key))!;
+        if (!answers(key)) return lists.get(listCacheKey(key))!;
+        const items = known.get(key.id)!.items.slice(0, key.limit);
+        if (items.length > 0) served(items);
+        return items;
       });
     });
   }
 
-  /** The whole list under `id` (what `load` would give without a limit), e.g. of rows a statement just wrote. */
-  primeWhole(id: string, items: readonly Item[]): this {
-    this.whole.set(id, items);
+  /**
+   * The first `upTo` items of the list under `id` (all of them when there are fewer), e.g. of rows a statement just
+   * wrote: any page within them is a slice, nothing is loaded.
+   */
+  primeFirst(id: string, items: readonly Item[], upTo: number): this {
+    this.known.set(id, { items, upTo });
     return this;
   }
 
+  override clear(key: ListKey): this {
+    this.known.delete(key.id);
+    return super.clear(key);
+  }
+
   override clearAll(): this {
-    this.whole.clear();
+    this.known.clear();
     return super.clearAll();
   }
 }

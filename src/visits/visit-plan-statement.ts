@@ -6,7 +6,7 @@ import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import type { PlanDraft } from './visit.validation.js';
-import { CHANGED_MEANWHILE, conflictEventsSql, payloadColumnsSql, primePayload, shownConflictsSql, sqlState, type Payload } from './visit-statement.js';
+import { conflictEventsSql, metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, type Payload } from './visit-statement.js';
 
 /**
  * planVisit in one statement, one round trip after authentication: the reach checks, the providers' locks, the
@@ -35,12 +35,13 @@ interface StatementRow extends Payload {
 export async function planInOneStatement(context: RequestContext, viewer: Viewer, draft: PlanDraft, id: string): Promise<OneStatementPlan> {
   const mark = context.audit.checkpoint();
   context.audit.record({ operation: 'planVisit', resourceType: 'Visit', resources: [{ id, owners: [viewer.organisation] }], details: { providers: draft.providerIds } });
-  const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select ok from verdict)'));
+  // Gated on the verdict, and reading `planned` first: the audit chain's row is locked only after the providers' locks.
+  const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select ok from verdict) and (select count(*) >= 0 from planned)'));
   let row: StatementRow;
   try {
     [row] = (await run<StatementRow>(context.em, planStatement(context, viewer, draft, id, audit))) as [StatementRow];
   } catch (error) {
-    if (sqlState(error) === CHANGED_MEANWHILE) return { outcome: 'changed-meanwhile' };
+    if (metAnotherWrite(error)) return { outcome: 'changed-meanwhile' };
     throw error;
   }
   if (!row.ok) {

@@ -195,6 +195,9 @@ export async function completeVisit(context: RequestContext, input: { visitId: s
   }
   await inTransaction(context, async (em) => {
     requireActive((await lockVisits(em, [visit.id])).get(visit.id)!, 'input.visitId');
+    // Not for the conflicts (a completed visit still counts), but so that a one-statement plan or move at the same
+    // providers notices the new status (its counters, visit-statement.ts).
+    await lockProviders(em, await providerIdsOf(em, [visit.id]));
     await run(em, sqlf`update visit set status = ${VisitStatus.COMPLETED}, updated_at = ${context.now()} where id = ${visit.id}`);
     await withdrawProposals(em, [visit.id], context.now());
     await addHistory(context, em, [{ visitId: visit.id, action: VisitAction.COMPLETED }]);

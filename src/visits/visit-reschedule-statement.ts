@@ -7,7 +7,7 @@ import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import type { VisitStatus } from './visit.enums.js';
 import type { VisitRow } from './visit.queries.js';
-import { CHANGED_MEANWHILE, conflictEventsSql, payloadColumnsSql, primePayload, shownConflictsSql, sqlState, type Payload } from './visit-statement.js';
+import { conflictEventsSql, metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, sqlState, type Payload } from './visit-statement.js';
 import { owners } from './visit-writes.js';
 
 /**
@@ -31,12 +31,13 @@ export async function rescheduleInOneStatement(
 ): Promise<OneStatementMove> {
   const mark = context.audit.checkpoint();
   context.audit.record({ operation: 'rescheduleVisit', resourceType: 'Visit', resources: [{ id: visit.id, owners: owners(visit) }] });
-  const audit = auditInsertSql(context.audit.takeFrom(mark));
+  // Reading `moved` first: the audit chain's row is locked only after the visit's and the providers' locks.
+  const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select count(*) >= 0 from moved)'));
   let row: Payload;
   try {
     [row] = (await run<Payload>(context.em, rescheduleStatement(context, viewer, visit.id, window, reason, audit))) as [Payload];
   } catch (error) {
-    if (sqlState(error) === CHANGED_MEANWHILE) return { outcome: 'changed-meanwhile' };
+    if (metAnotherWrite(error)) return { outcome: 'changed-meanwhile' };
     if (sqlState(error) === NO_LONGER_ACTIVE) return { outcome: 'inactive', status: (error as Error).message.split(' - ').pop() as VisitStatus };
     throw error;
   }

@@ -4,7 +4,8 @@ import { EventResourceType, EventType, eventOutboxSql } from '../notifications/i
 import { fragment, isoTimestamp, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import type { ProviderRow } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
-import { conflictsOfVisit, PAIR_COLUMNS, providersOfVisit, recordConflictsShown, toConflictView, visitById, type ConflictView } from './visit.loaders.js';
+import { conflictsOfVisit, PAIR_COLUMNS, providersOfVisit, toConflictView, visitById, type ConflictView } from './visit.loaders.js';
+import { MAX_CONFLICTS } from './visit.validation.js';
 import { visitColumns, visitJoins, type VisitRow } from './visit.queries.js';
 import { forgetVisits } from './visit-writes.js';
 
@@ -19,12 +20,23 @@ import { forgetVisits } from './visit-writes.js';
  * who is told) reads the starting snapshot; it is complete too unless another write changed visits at these
  * providers after that snapshot was taken. Every such write raises the providers' change counters under the same
  * lock (visit_lock_providers), so the function compares the counters the statement saw with those it finds under
- * the lock and, when they moved, refuses (CHANGED_MEANWHILE) before writing anything: the service then does the
+ * the lock and, when they moved, refuses (SQLSTATE SL001) before writing anything: the service then does the
  * work the long way, in a transaction. test/visits/plan-statement.test.ts drives that race.
  */
 
 /** SQLSTATE of the refusal: visits at the providers changed after the statement's snapshot was taken. */
-export const CHANGED_MEANWHILE = 'SL001';
+const CHANGED_MEANWHILE = 'SL001';
+
+/**
+ * Whether the statement failed because another write met it at the same providers: the refusal, or — on a
+ * connection whose default isolation is REPEATABLE READ or SERIALIZABLE (a pooler can hand out such a session;
+ * docs/deployment.md), where the function's check cannot see the other write but its counter update collides
+ * with it — a serialization failure or a deadlock. Nothing was written; the long way, in a READ COMMITTED
+ * transaction of its own, is right in every case.
+ */
+export function metAnotherWrite(error: unknown): boolean {
+  return [CHANGED_MEANWHILE, '40001', '40P01'].includes(sqlState(error) ?? '');
+}
 
 export function sqlState(error: unknown): string | undefined {
   return (error as { code?: string }).code;
@@ -55,7 +67,7 @@ export function conflictEventsSql(viewer: Viewer, target: TargetPlace, at: Date)
 }
 
 /**
- * The CTE `shown_conflicts`: the conflicts of the target as the conflicts field shows them, over `conflicting`
+ * The CTE `shown_conflicts`: the first MAX_CONFLICTS conflicts of the target as the conflicts field shows them, over `conflicting`
  * (with the conflict's c_resolution, c_detected_at, c_resolved_by, c_justification) and `target_after` (the target
  * as it is after the statement).
  */
@@ -65,7 +77,9 @@ export function shownConflictsSql(viewer: Viewer): SqlFragment {
         ${fragment(isoTimestamp('o.c_detected_at'))} as "detectedAt", o.c_resolved_by as "resolvedByCode",
         o.c_justification as justification, o.c_detected_at as detected_order
       from conflicting o cross join target_after t ${visitJoins(viewer, 'o')}
-      where ${visitVisibleSql(viewer, 'o')})`;
+      where ${visitVisibleSql(viewer, 'o')}
+      order by o.c_resolution is not null, o.c_detected_at, o.id
+      limit ${MAX_CONFLICTS})`;
 }
 
 /** The output columns `conflicts` and `visit`, in the loaders' order. */
@@ -80,11 +94,10 @@ export interface Payload {
   conflicts: Array<VisitRow & Omit<ConflictView, 'visit'>>;
 }
 
-/** Hands the statement's payload to the request's loaders, so that nothing is read again, and audits what it shows. */
+/** Hands the statement's payload to the request's loaders, so that nothing is read again; what they then show is audited as they show it. */
 export function primePayload(context: RequestContext, id: string, payload: Payload): void {
   forgetVisits(context);
   visitById(context).prime(id, payload.visit);
   providersOfVisit(context).prime(id, payload.providers);
-  conflictsOfVisit(context).primeWhole(id, payload.conflicts.map(toConflictView));
-  recordConflictsShown(context, payload.conflicts);
+  conflictsOfVisit(context).primeFirst(id, payload.conflicts.map(toConflictView), MAX_CONFLICTS);
 }

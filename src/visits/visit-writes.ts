@@ -16,10 +16,13 @@ import type { VisitRow } from './visit.queries.js';
  * The building blocks every visit write uses. Lock order, always:
  *
  *   1. visit rows — sorted by id, FOR NO KEY UPDATE (which does not block foreign-key checks of concurrent inserts);
- *   2. the providers' advisory locks — sorted (visit_lock_providers);
+ *   2. the providers' advisory locks — sorted — and under them the providers' change counters
+ *      (visit_lock_providers; the counters tell a one-statement plan or move whether it missed a change,
+ *      visit-statement.ts);
  *   3. coordination proposal rows;
  *   4. conflict rows.
  *
+ * The audit chain's row comes last, with the audit event at the end of the transaction or statement.
  * A write may skip a step but never go back to an earlier one (planning takes only 2 and 4). One order everywhere
  * means opposing writes queue behind each other instead of deadlocking; test/visits/lock-order.test.ts drives
  * the opposing pairs.

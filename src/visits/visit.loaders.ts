@@ -94,7 +94,7 @@ function createConflictsOfVisit(context: RequestContext): ListLoader<ConflictVie
     );
     recordConflictsShown(context, rows);
     return groupBy(visitIds, rows, (row) => row.forVisitId, toConflictView);
-  });
+  }, (served) => recordConflictsShown(context, served.map((conflict) => conflict.visit)));
 }
 
 /** A conflict as the loader's query gives it (a visit row with the pair's columns), as the field shows it. */

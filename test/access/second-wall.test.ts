@@ -159,6 +159,7 @@ describe('the database as a second wall', () => {
       visit: 'INSERT,SELECT,UPDATE',
       visit_conflict: 'INSERT,SELECT,UPDATE',
       visit_history: 'INSERT,SELECT',
+      visit_planning_counter: 'INSERT,SELECT,UPDATE',
       visit_provider: 'INSERT,SELECT,UPDATE',
       webhook_attempt: 'INSERT,SELECT',
       webhook_delivery: 'INSERT,SELECT',

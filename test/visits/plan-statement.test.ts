@@ -90,6 +90,26 @@ describe('planVisit and rescheduleVisit in one statement', () => {
     }
   });
 
+  it('shows and audits at most 100 conflicts, however many there are', async () => {
+    const provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
+    await t.sql(
+      `select visit_plan(gen_random_uuid(), 'NZA', null, tstzrange(t, t + interval '6 hours'), true, 'RISK_BASED', '{tarieven}', null, '{}',
+         array[$1::uuid], 28, now(), 'nza-planner', null)
+       from (select $2::timestamptz + n * interval '1 hour' as t from generate_series(0, 104) as n) as times`,
+      [provider, dayAt(base, 1).toISOString()],
+    );
+    const before = await t.sql<{ n: string }>(`select coalesce(max(id), 0) as n from audit_event`);
+    const mine = await plan(igj, { providerIds: [provider], start: dayAt(base, 2) });
+    expect(mine.conflicts).toHaveLength(100);
+    expect(mine.visit.conflicts).toHaveLength(20);
+    const audited = await t.sql<{ ids: string[] }>(
+      `select resource_ids::text[] as ids from audit_event where id > $1 and operation = 'visit.conflicts' and actor_organisation = 'IGJ'`,
+      [before[0]!.n],
+    );
+    const shown = new Set(mine.conflicts.map((conflict) => conflict.visit.id));
+    expect(new Set(audited.flatMap((row) => row.ids))).toEqual(shown);
+  });
+
   const reschedule = (visitId: string, start: Date) =>
     igj.request(RESCHEDULE_VISIT, { input: { visitId, start: start.toISOString(), end: new Date(start.getTime() + 8 * 3600_000).toISOString() } });
 
@@ -177,7 +197,8 @@ async function planUncommitted(admin: pg.Client, provider: string, start: Date):
 async function waitForLockWaiter(admin: pg.Client, lock = 'advisory'): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const { rows } = await admin.query(
-      `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = $1 and pid <> pg_backend_pid()`,
+      `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = $1 and pid <> pg_backend_pid()
+         and datname = current_database()`,
       [lock],
     );
     if (rows[0].n > 0) return;
