@@ -12,6 +12,8 @@ import { Migration20261201090000_una_via as M8 } from './Migration20261201090000
 import { Migration20261201090821_notifications as M9 } from './Migration20261201090821_notifications.js';
 import { Migration20261201113424_sql_definitions as M10 } from './Migration20261201113424_sql_definitions.js';
 import { Migration20261201170000_planning_counter as M11 } from './Migration20261201170000_planning_counter.js';
+import { Migration20261201171000_signal_provider_ids as M12 } from './Migration20261201171000_signal_provider_ids.js';
+import { Migration20261201171100_routings_as_outbox as M13 } from './Migration20261201171100_routings_as_outbox.js';
 
 export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261123170426_foundation', class: M0 },
@@ -26,4 +28,6 @@ export const MIGRATIONS: MigrationEntry[] = [
   { name: 'Migration20261201090821_notifications', class: M9 },
   { name: 'Migration20261201113424_sql_definitions', class: M10 },
   { name: 'Migration20261201170000_planning_counter', class: M11 },
+  { name: 'Migration20261201171000_signal_provider_ids', class: M12 },
+  { name: 'Migration20261201171100_routings_as_outbox', class: M13 },
 ];

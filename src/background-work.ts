@@ -5,14 +5,15 @@ import type { Logger } from './platform/logging.js';
 import type { Metrics } from './platform/metrics.js';
 import { DeliveryWorker } from './notifications/index.js';
 import type { DomainSettings } from './request-context.js';
-import { announceOverdueRoutings } from './signals/index.js';
+import { announceOverdueRoutings, publishRoutedSignals } from './signals/index.js';
 
-/* The work one server instance does beside answering requests: delivering webhooks and sweeping for overdue routings. */
+/* The work one server instance does beside answering requests: relaying SIGNAL_ROUTED from the routings and delivering
+ * webhooks, and sweeping for overdue routings. */
 
 /** How often routings that passed their due date undecided are looked for (ROUTING_OVERDUE). */
 export const OVERDUE_SWEEP_INTERVAL_MS = 60_000;
 
-/** The webhook delivery worker (not started yet), with its queue's depth and age in the metrics. */
+/** The webhook delivery worker with the routings' relay (not started yet), with its queue's depth and age in the metrics. */
 export function createDeliveries(
   { orm, clock, settings, metrics, logger, pollMs }: { orm: Orm; clock: Clock; settings: DomainSettings; metrics: Metrics; logger: Logger; pollMs: number },
 ): DeliveryWorker {
@@ -24,6 +25,8 @@ export function createDeliveries(
     eventSource: settings.eventSource,
     logger,
     pollMs,
+    // A routing is its own outbox row; its SIGNAL_ROUTED event is written here, after the submission committed.
+    relays: [() => publishRoutedSignals(() => orm.em.fork(), clock())],
     onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
   });
   metrics.watchDeliveryQueue(async () => {

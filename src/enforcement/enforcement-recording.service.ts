@@ -119,7 +119,7 @@ async function checkRelations(context: RequestContext, viewer: Viewer, draft: Ac
   const signals = await asOrganisation(context, (em) =>
     run<{ id: string; concerns: boolean }>(
       em,
-      sqlf`select s.id, exists (select 1 from signal_provider sp where sp.signal_id = s.id and sp.provider_id = ${draft.providerId}::uuid) as concerns
+      sqlf`select s.id, s.provider_ids @> array[${draft.providerId}]::uuid[] as concerns
         from signal s where s.id = any(${draft.signalIds}::uuid[]) and ${signalVisibleSql(viewer, 's')}`,
     ),
   );

@@ -51,6 +51,11 @@ export interface WorkerOptions {
   timeoutMs?: number;
   /** A name for this worker in claims and attempts (default: random). */
   name?: string;
+  /**
+   * Outbox relays run before each claim: they turn changes committed with an outbox mark (a routing's
+   * `published_at`) into events and deliveries, so the same round delivers them. Each is crash-safe on its own.
+   */
+  relays?: ReadonlyArray<() => Promise<unknown>>;
 }
 
 interface Claimed extends EventRow {
@@ -96,7 +101,7 @@ export class DeliveryWorker {
     const tick = () => {
       if (this.stopped) return;
       const room = this.capacity - this.inFlight.size;
-      const claiming = room > 0 ? this.claim(room).then((claimed) => claimed.forEach((delivery) => this.launch(delivery))) : Promise.resolve();
+      const claiming = this.relayOrLog().then(() => (room > 0 ? this.claim(room).then((claimed) => claimed.forEach((delivery) => this.launch(delivery))) : undefined));
       this.claiming = claiming
         .catch((error: unknown) => this.options.logger.error({ err: error }, 'webhook deliveries could not be claimed'))
         .finally(() => {
@@ -115,11 +120,22 @@ export class DeliveryWorker {
     await run(this.options.forkEm(), sqlf`update webhook_delivery set claimed_by = null, claim_expires_at = null where claimed_by = ${this.name}`);
   }
 
-  /** One round by hand (tests): claims what is due and waits for those deliveries. Returns how many were claimed. */
+  /** One round by hand (tests): relays, claims what is due and waits for those deliveries. Returns how many were claimed. */
   async runOnce(): Promise<number> {
+    await this.relay();
     const claimed = await this.claim(this.capacity);
     await Promise.all(claimed.map((delivery) => this.launch(delivery)));
     return claimed.length;
+  }
+
+  /** Runs the outbox relays once, in order (tests call it to see what a round would have published). */
+  async relay(): Promise<void> {
+    for (const relay of this.options.relays ?? []) await relay();
+  }
+
+  /** In the loop: a relay that fails is logged and tried again next round; it does not stop delivering. */
+  private relayOrLog(): Promise<void> {
+    return this.relay().catch((error: unknown) => this.options.logger.error({ err: error }, 'an outbox relay failed'));
   }
 
   private launch(delivery: Claimed): Promise<void> {

@@ -1,4 +1,4 @@
-export { SignalEntity, SignalProviderEntity, SignalRoutingEntity, RoutingDecisionEntity } from './signal.entity.js';
+export { SignalEntity, SignalRoutingEntity, RoutingDecisionEntity } from './signal.entity.js';
 export { SignalResolver, SignalRoutingResolver, RoutingDecisionResolver, SubmitSignalResultResolver } from './signal.resolver.js';
 export { renderRoutingDoc } from './routing-doc.js';
 export { Signal } from './signal.types.js';
@@ -9,3 +9,4 @@ export { RoutingStatus } from './signal.enums.js';
 export type { RoutingRow, SignalRow } from './signal.queries.js';
 export { announceOverdueRoutings } from './overdue.js';
 export { largestSubmissionBytes } from './request-size.js';
+export { publishRoutedSignals } from './routing-relay.js';

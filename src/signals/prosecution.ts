@@ -124,9 +124,9 @@ async function signalForReport(
   await run(
     em,
     sqlf`insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
-        occurred_at, received_at, summary, subject_pseudonym, submitted_by)
-      values (${id}, ${viewer.organisation}, ${externalId}, ${contentHash}, 'OVERIG', 'HIGH', true, ${occurredAt}, ${context.now()}, ${summary}, null, ${viewer.sub})`,
+        occurred_at, received_at, summary, provider_ids, subject_pseudonym, submitted_by)
+      values (${id}, ${viewer.organisation}, ${externalId}, ${contentHash}, 'OVERIG', 'HIGH', true, ${occurredAt}, ${context.now()}, ${summary},
+        array[${report.providerId}]::uuid[], null, ${viewer.sub})`,
   );
-  await run(em, sqlf`insert into signal_provider (signal_id, provider_id) values (${id}, ${report.providerId})`);
   return id;
 }

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { run, sqlf } from '../platform/database/sql.js';
 import { uuidv7 } from '../platform/ids.js';
 import { addCalendarDays } from '../platform/time.js';
-import { EventResourceType, EventType, publishEvents } from '../notifications/index.js';
 
 export interface NewRouting {
   signalId: string;
@@ -13,8 +12,9 @@ export interface NewRouting {
 }
 
 /**
- * Writes routings, and for each the SIGNAL_ROUTED event that tells its recipient, in two statements however many
- * there are. The due moment is `dueDays` calendar days after `now`, Dutch time. Returns the new ids.
+ * Writes routings in one statement however many there are. Each is its own outbox row (`published_at` null): the
+ * relay (routing-relay.ts) writes the SIGNAL_ROUTED event that tells its recipient once this transaction has
+ * committed. The due moment is `dueDays` calendar days after `now`, Dutch time. Returns the new ids.
  */
 export async function insertRoutings(em: EntityManager, routings: readonly NewRouting[], now: Date): Promise<string[]> {
   if (routings.length === 0) return [];
@@ -32,11 +32,6 @@ export async function insertRoutings(em: EntityManager, routings: readonly NewRo
     sqlf`insert into signal_routing (id, signal_id, recipient, rule_id, protocol_version, created_at, due_at)
       select r.id, r.signal_id, r.recipient, r.rule_id, r.protocol_version, ${now}, r.due_at
       from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, signal_id uuid, recipient text, rule_id text, protocol_version text, due_at timestamptz)`,
-  );
-  await publishEvents(
-    em,
-    routings.map((routing) => ({ type: EventType.SIGNAL_ROUTED, organisation: routing.recipient, resourceType: EventResourceType.Signal, resourceId: routing.signalId })),
-    now,
   );
   return rows.map((row) => row.id);
 }

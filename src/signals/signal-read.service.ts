@@ -80,8 +80,8 @@ function filterConditions(viewer: Viewer, filter: SignalListFilter | null | unde
   if (filter?.providerId) {
     conditions.push(
       parseUuid(filter.providerId)
-        ? sqlf`exists (select 1 from signal_provider fp join provider p on p.id = fp.provider_id
-            where fp.signal_id = s.id and fp.provider_id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'p.id')})`
+        ? sqlf`(s.provider_ids @> array[${filter.providerId}]::uuid[]
+            and exists (select 1 from provider p where p.id = ${filter.providerId}::uuid and ${providerVisibleSql(viewer, 'p.id')}))`
         : sqlf`false`,
     );
   }

@@ -19,7 +19,8 @@ export interface SubmissionResult {
  * Takes in signals, one or up to a thousand at once. Each item ends as CREATED, DUPLICATE (same submitter,
  * externalId and content as a signal already there: that signal is returned) or ERROR (invalid, or the same
  * externalId with other content: CONFLICT). Valid items are kept when others fail. All new signals of a call
- * commit together with their routings, outbox events and audit — in a handful of statements, whatever the size.
+ * commit together with their routings (each the outbox row of its SIGNAL_ROUTED event, routing-relay.ts) and
+ * audit — in a handful of statements, whatever the size.
  */
 export async function submitSignals(
   context: RequestContext,

@@ -24,9 +24,9 @@ export async function insertSignals(context: RequestContext, em: EntityManager, 
   const rows = await run<{ externalId: string }>(
     em,
     sqlf`insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
-          occurred_at, received_at, summary, subject_pseudonym, submitted_by)
+          occurred_at, received_at, summary, provider_ids, subject_pseudonym, submitted_by)
         select r.id, ${viewer.organisation}, r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence,
-          r.occurred_at, ${now}, r.summary, decode(r.subject_pseudonym, 'hex'), ${viewer.sub}
+          r.occurred_at, ${now}, r.summary, r.provider_ids, decode(r.subject_pseudonym, 'hex'), ${viewer.sub}
         from jsonb_to_recordset(${JSON.stringify(
           items.map((item) => ({
             id: item.id,
@@ -37,10 +37,11 @@ export async function insertSignals(context: RequestContext, em: EntityManager, 
             possible_criminal_offence: item.draft.possibleCriminalOffence,
             occurred_at: item.draft.occurredAt.toISOString(),
             summary: item.draft.summary,
+            provider_ids: item.providerIds,
             subject_pseudonym: item.pseudonym?.toString('hex') ?? null,
           })),
         )}::jsonb) as r(id uuid, external_id text, content_hash text, category text, severity text, possible_criminal_offence boolean,
-          occurred_at timestamptz, summary text, subject_pseudonym text)
+          occurred_at timestamptz, summary text, provider_ids uuid[], subject_pseudonym text)
         on conflict (source_organisation, external_id) do nothing
         returning external_id as "externalId"`,
   );
@@ -48,13 +49,6 @@ export async function insertSignals(context: RequestContext, em: EntityManager, 
   const created = items.filter((item) => inserted.has(item.draft.externalId));
   if (created.length === 0) return inserted;
 
-  await run(
-    em,
-    sqlf`insert into signal_provider (signal_id, provider_id)
-      select r.signal_id, r.provider_id from jsonb_to_recordset(${JSON.stringify(
-        created.flatMap((item) => item.providerIds.map((providerId) => ({ signal_id: item.id, provider_id: providerId }))),
-      )}::jsonb) as r(signal_id uuid, provider_id uuid)`,
-  );
   await insertRoutings(
     em,
     created.flatMap((item) => item.routings.map((routing) => ({ signalId: item.id, ...routing }))),

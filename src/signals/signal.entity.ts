@@ -1,6 +1,5 @@
-import { BlobType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { ArrayType, BlobType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { OrganisationEntity } from '../organisations/index.js';
-import { ProviderEntity } from '../providers/index.js';
 import { RoutingOutcome, Severity, SignalCategory } from './signal.enums.js';
 
 /**
@@ -11,6 +10,7 @@ import { RoutingOutcome, Severity, SignalCategory } from './signal.enums.js';
 @Unique({ name: 'signal_source_external_id', properties: ['source', 'externalId'] })
 @Index({ name: 'signal_received_at_index', properties: ['receivedAt'] })
 @Index({ name: 'signal_subject_pseudonym_index', properties: ['subjectPseudonym'] })
+@Index({ name: 'signal_provider_ids_index', expression: 'create index signal_provider_ids_index on signal using gin (provider_ids)' })
 export class SignalEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -42,6 +42,13 @@ export class SignalEntity {
   @Property({ type: 'text' })
   summary!: string;
 
+  /**
+   * The providers the signal is about, on the row itself: they are written once with the signal and never change,
+   * so a link table bought nothing but a row per provider. The GIN index serves "signals about this provider".
+   */
+  @Property({ type: ArrayType, columnType: 'uuid[]' })
+  providerIds!: string[];
+
   /** HMAC-SHA256 of the BSN under the pseudonym key; never the BSN itself. */
   @Property({ type: BlobType, columnType: 'bytea', nullable: true })
   subjectPseudonym?: Buffer | null;
@@ -50,20 +57,11 @@ export class SignalEntity {
   submittedBy!: string;
 }
 
-@Entity({ tableName: 'signal_provider' })
-@Index({ name: 'signal_provider_provider_index', properties: ['provider'] })
-export class SignalProviderEntity {
-  @ManyToOne(() => SignalEntity, { primary: true, fieldName: 'signal_id', ref: true })
-  signal!: Ref<SignalEntity>;
-
-  @ManyToOne(() => ProviderEntity, { primary: true, fieldName: 'provider_id', ref: true })
-  provider!: Ref<ProviderEntity>;
-}
-
 /** One recipient of a signal, with the rule and rule-set version that routed it there. */
 @Entity({ tableName: 'signal_routing' })
 @Unique({ name: 'signal_routing_recipient', properties: ['signal', 'recipient'] })
 @Index({ name: 'signal_routing_recipient_due_index', properties: ['recipient', 'dueAt'] })
+@Index({ name: 'signal_routing_unpublished_index', expression: 'create index signal_routing_unpublished_index on signal_routing (created_at) where published_at is null' })
 @Index({ name: 'signal_routing_unannounced_due_index', expression: 'create index signal_routing_unannounced_due_index on signal_routing (due_at) where overdue_announced_at is null' })
 export class SignalRoutingEntity {
   @PrimaryKey({ type: 'uuid' })
@@ -86,6 +84,13 @@ export class SignalRoutingEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   dueAt!: Date;
+
+  /**
+   * When SIGNAL_ROUTED was written for this routing; null until the relay (signals/routing-relay.ts) has done so.
+   * The routing is its own outbox row: it commits with the change, and the event follows from it exactly once.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  publishedAt?: Date | null;
 
   /** When ROUTING_OVERDUE was announced (once; signals/overdue.ts). */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })

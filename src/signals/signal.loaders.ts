@@ -53,9 +53,9 @@ function createProvidersOfSignal(context: RequestContext): DataLoader<string, Pr
     const rows = await asOrganisation(context, (em) =>
       run<ProviderRow & { signalId: string }>(
         em,
-        sqlf`select sp.signal_id as "signalId", ${fragment(PROVIDER_COLUMNS)}
-          from signal_provider sp join provider p on p.id = sp.provider_id
-          where sp.signal_id = any(${signalIds}::uuid[]) and ${providerVisibleSql(viewer, 'p.id')} order by p.name, p.id`,
+        sqlf`select s.id as "signalId", ${fragment(PROVIDER_COLUMNS)}
+          from signal s join provider p on p.id = any(s.provider_ids)
+          where s.id = any(${signalIds}::uuid[]) and ${providerVisibleSql(viewer, 'p.id')} order by p.name, p.id`,
       ),
     );
     return groupBy(signalIds, rows, (row) => row.signalId, ({ signalId: _signalId, ...provider }) => provider);

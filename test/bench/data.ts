@@ -106,8 +106,9 @@ async function indexReads(db: pg.Client): Promise<number> {
 /**
  * The same-rows baselines of P6 and P7, installed by the bench as the schema owner: one call writes what
  * planVisit or a submitSignals batch writes — the visit, its provider row, its history, the conflicts the same
- * overlap query finds with their events and one audit event; the signals, their provider links, their routings,
- * their events and one audit event — with no check, no lock and no answer to build.
+ * overlap query finds with their events and one audit event; the signals (their provider ids on the row), their
+ * routings (unpublished: the routings are the outbox) and one audit event — with no check, no lock and no answer
+ * to build.
  */
 export const BASELINE_FUNCTIONS = `
 create or replace function bench_plan(provider uuid, start timestamptz) returns uuid[] language plpgsql as $$
@@ -143,20 +144,15 @@ declare
 begin
   perform set_config('app.organisation', 'NZA', true);
   with stored as (
-    insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence, occurred_at, received_at, summary, submitted_by)
-    select r.id, 'NZA', r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence, r.occurred_at, now(), r.summary, 'bench'
-    from jsonb_to_recordset(batch) as r(id uuid, external_id text, content_hash text, category text, severity text, possible_criminal_offence boolean, occurred_at timestamptz, summary text)
+    insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence, occurred_at, received_at, summary, provider_ids, submitted_by)
+    select r.id, 'NZA', r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence, r.occurred_at, now(), r.summary, r.provider_ids, 'bench'
+    from jsonb_to_recordset(batch) as r(id uuid, external_id text, content_hash text, category text, severity text, possible_criminal_offence boolean, occurred_at timestamptz, summary text, provider_ids uuid[])
     on conflict (source_organisation, external_id) do nothing returning id)
   select coalesce(array_agg(id), '{}') into fresh from stored;
-  insert into signal_provider (signal_id, provider_id)
-  select r.id, r.provider_id from jsonb_to_recordset(batch) as r(id uuid, provider_id uuid) join unnest(fresh) as f(id) using (id);
-  with routed as (
-    insert into signal_routing (id, signal_id, recipient, rule_id, protocol_version, created_at, due_at)
-    select gen_random_uuid(), r.id, recipient, 'bench', 'bench', now(), now() + interval '91 days'
-    from jsonb_to_recordset(batch) as r(id uuid, recipients text[]) join unnest(fresh) as f(id) using (id), unnest(r.recipients) as recipient
-    returning signal_id, recipient)
-  insert into event (id, organisation, type, occurred_at, resource_type, resource_id)
-  select gen_random_uuid(), recipient, 'SIGNAL_ROUTED', now(), 'Signal', signal_id from routed;
+  -- The routings are the outbox (published_at null): their SIGNAL_ROUTED events are the relay's work, after commit.
+  insert into signal_routing (id, signal_id, recipient, rule_id, protocol_version, created_at, due_at)
+  select gen_random_uuid(), r.id, recipient, 'bench', 'bench', now(), now() + interval '91 days'
+  from jsonb_to_recordset(batch) as r(id uuid, recipients text[]) join unnest(fresh) as f(id) using (id), unnest(r.recipients) as recipient;
   insert into audit_event (occurred_at, actor_sub, actor_organisation, actor_roles, operation, resource_type, resource_ids, owner_organisations, outcome, content_digest)
   values (now(), 'bench', 'NZA', '{INTEGRATION}', 'submitSignals', 'Signal', fresh::text[], '{NZA}', 'SUCCESS', sha256(convert_to(fresh::text, 'UTF8')));
   return cardinality(fresh);
@@ -176,7 +172,7 @@ export function sameRowsBatch(prefix: string, providers: string[], recipients: {
       possible_criminal_offence: criminal,
       occurred_at: '2026-10-01T08:00:00Z',
       summary: 'Benchmarkmelding',
-      provider_id: providers[index % 200],
+      provider_ids: [providers[index % 200]],
       recipients: criminal ? recipients.criminal : recipients.plain,
     };
   });

@@ -162,7 +162,7 @@ try {
     },
     {
       id: 'P7',
-      what: 'submitSignals (1,000 per call, 10 % duplicates) signals/s ÷ a raw batched insert of the same rows (signal, provider link, routings, their events, audit)',
+      what: 'submitSignals (1,000 per call, 10 % duplicates) signals/s ÷ a raw batched insert of the same rows (signal with its provider ids, routings as the outbox, audit)',
       target: 0.5,
       api: apiSignals,
       bare: async () => {

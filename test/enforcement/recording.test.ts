@@ -210,6 +210,9 @@ describe('recording enforcement measures', () => {
       expect(enforcementAction.relatedSignals).toEqual([
         { id: expect.any(String), source: { code: 'IGJ' }, possibleCriminalOffence: true, routings: [{ recipient: { code: 'OM' }, ruleId: 'OM-AANGIFTE', status: 'PENDING' }] },
       ]);
+      // The routing is its own outbox row: the relay of the delivery worker's next round writes its event, once.
+      await t.app.deliveries.relay();
+      await t.app.deliveries.relay();
       const outbox = await t.sql(`select count(*)::int as count from event where type = 'SIGNAL_ROUTED' and organisation = 'OM' and resource_id = $1`, [
         enforcementAction.relatedSignals[0].id,
       ]);

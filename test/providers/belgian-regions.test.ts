@@ -113,7 +113,7 @@ describe('Belgian locations: the region follows from the postcode, and decides w
     const nzaIntake = await t.as('NZA', [Role.INTAKE]);
     const flagged = await submit(nzaIntake, signalInput({ possibleCriminalOffence: true, providers: [{ id: dutch }] }));
     expect(flagged.routings.map((routing) => routing.recipient.code).sort()).toEqual(['IGJ', 'OM']);
-    await t.sql(`insert into signal_provider (signal_id, provider_id) values ($1, $2)`, [flagged.signal.id, flemish]);
+    await t.sql(`update signal set provider_ids = provider_ids || $2::uuid where id = $1`, [flagged.signal.id, flemish]);
     const om = await t.as('OM', [Role.PROSECUTOR]);
     expect((await om.ok(PROVIDER, { id: dutch })).provider.id).toBe(dutch);
     expect((await om.fails(PROVIDER, { id: flemish })).code).toBe('NOT_FOUND');

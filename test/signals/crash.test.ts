@@ -14,7 +14,8 @@ const BATCHES = 10;
 /**
  * Bulk ingestion into a real server process that is killed (SIGKILL) while a batch is provably in flight: the
  * server has logged that the batch's transaction started, and its answer never came. After a restart, every
- * submission that was acknowledged exists exactly once, with its routings and their events; the batch that was
+ * submission that was acknowledged exists exactly once, with its routings and (once the restarted server's relay
+ * has published them) their events, exactly once each; the batch that was
  * cut off is there entirely or not at all; resubmitting everything completes the set without duplicates.
  */
 describe('crash safety of signal ingestion', () => {
@@ -130,6 +131,14 @@ describe('crash safety of signal ingestion', () => {
     const db = new pg.Client({ connectionString: database.adminUrl });
     await db.connect();
     try {
+      // Each routing is its own outbox row: the restarted server's delivery worker publishes what the killed one
+      // committed and had not yet published.
+      for (let attempt = 0; ; attempt++) {
+        const [{ unpublished }] = (await db.query(`select count(*)::int as unpublished from signal_routing where published_at is null`)).rows;
+        if (unpublished === 0) break;
+        if (attempt > 300) throw new Error(`${unpublished} routings still unpublished after the restart`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const stored = await db.query<{ external_id: string; id: string; routings: number; outbox: number }>(
         `select s.external_id, s.id,
            (select count(*)::int from signal_routing r where r.signal_id = s.id) as routings,
@@ -139,7 +148,7 @@ describe('crash safety of signal ingestion', () => {
       const byExternalId = new Map(stored.rows.map((row) => [row.external_id, row]));
       expect(byExternalId.size).toBe(stored.rows.length); // exactly once
       for (const [externalId, id] of acknowledged) expect(byExternalId.get(externalId)?.id).toBe(id);
-      // Nothing half-written: every stored signal has both its routings (OM and IGJ) and their events…
+      // Nothing half-written: every stored signal has both its routings (OM and IGJ) and their events, once each…
       for (const row of stored.rows) expect([row.routings, row.outbox]).toEqual([2, 2]);
       // …and the batch that was cut off is there entirely or not at all.
       const ofCutOff = stored.rows.filter((row) => row.external_id.startsWith(`CRASH-${cutOff}-`)).length;

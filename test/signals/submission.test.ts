@@ -93,6 +93,8 @@ describe('submitting signals', () => {
       const ids = new Set(results.map((result) => (result.data as any).submitSignal.signal.id));
       expect(ids.size).toBe(1);
       expect(results.filter((result) => !(result.data as any).submitSignal.duplicate)).toHaveLength(1);
+      // Each routing is its own outbox row; the delivery worker's relay writes its SIGNAL_ROUTED event once.
+      await t.app.deliveries.relay();
       const [{ signals, routings, outbox }] = await t.sql(
         `select (select count(*)::int from signal where external_id = $1) as signals,
                 (select count(*)::int from signal_routing r join signal s on s.id = r.signal_id where s.external_id = $1) as routings,
