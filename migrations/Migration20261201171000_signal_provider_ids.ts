@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * Privileges: `samenloop_app` already has select and insert on `signal` (second-wall migration), which covers
  * the new column; the link table's grants and row-level security policies go with the table. The column is
  * covered by `signal`'s own policies (submitter and recipients), the same organisations the link rows were
- * visible to. `provider_routing` — the OM's reach — is rebuilt over the column (its providers as an array).
+ * visible to. `provider_routing` — the OM's reach — is rebuilt over the column, with the same pairs as before.
  */
 export class Migration20261201171000_signal_provider_ids extends Migration {
 
@@ -20,9 +20,10 @@ export class Migration20261201171000_signal_provider_ids extends Migration {
     this.addSql(`create index signal_provider_ids_index on signal using gin (provider_ids);`);
 
     this.addSql(`drop view provider_routing;`);
-    // (providers, recipient) per routing: a reader asks `provider_ids @> array[<provider>]`, which the GIN index answers.
+    // The same (provider, recipient) pairs as before, one per routing and provider: nothing of the signals themselves,
+    // not even which providers one signal names together.
     this.addSql(`create view provider_routing as
-      select s.provider_ids, r.recipient from signal s join signal_routing r on r.signal_id = s.id;`);
+      select p.provider_id, r.recipient from signal_routing r join signal s on s.id = r.signal_id cross join unnest(s.provider_ids) as p(provider_id);`);
     this.addSql(`grant select on provider_routing to samenloop_app;`);
 
     this.addSql(`drop table "signal_provider";`);

@@ -96,10 +96,10 @@ export function providerVisibleSql(viewer: Viewer, providerId: string): SqlCondi
   const reach = PROVIDER_REACH[viewer.kind];
   const provider = fragment(providerId);
   if (reach === ProviderReach.ROUTED_SIGNALS) {
-    // provider_routing (second-wall migration, rebuilt in signal_provider_ids) gives the (providers, recipient) of
-    // all routings, nothing more; `@>` lets the GIN index on signal.provider_ids find them.
+    // provider_routing (second-wall migration, rebuilt in signal_provider_ids) gives the (provider, recipient) pairs
+    // of all routings, nothing more.
     // The Dutch OM reaches Dutch providers only: a Flemish provider named beside a Dutch one stays out of its reach.
-    return sqlf`(exists (select 1 from provider_routing reach where reach.provider_ids @> array[${provider}]::uuid[] and reach.recipient = ${viewer.organisation})
+    return sqlf`(exists (select 1 from provider_routing reach where reach.provider_id = ${provider} and reach.recipient = ${viewer.organisation})
       and exists (select 1 from location nl where nl.provider_id = ${provider} and nl.country = 'NL'))`;
   }
   return providerInReachSql(reach, viewer.organisation, providerId);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fragment, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { uuidv7 } from '../platform/ids.js';
 import type { EventResourceType, EventType } from './event.enums.js';
 
@@ -9,8 +9,6 @@ export interface NewEvent {
   organisation: string;
   resourceType: EventResourceType;
   resourceId: string;
-  /** When the change happened, where that was before the event is written (a relayed outbox row); else `at`. */
-  occurredAt?: Date;
 }
 
 /**
@@ -27,25 +25,24 @@ export async function publishEvents(em: EntityManager, events: readonly NewEvent
     id: uuidv7(at.getTime()),
     organisation: event.organisation,
     type: event.type,
-    occurred_at: (event.occurredAt ?? at).toISOString(),
     resource_type: event.resourceType,
     resource_id: event.resourceId,
   }));
-  const source = sqlf`select r.id, r.organisation, r.type, r.occurred_at, r.resource_type, r.resource_id
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, occurred_at timestamptz, resource_type text, resource_id uuid)`;
-  await run(em, sqlf`with ${eventOutboxSql(source, at, fragment('r.occurred_at'))} select null`);
+  const source = sqlf`select r.id, r.organisation, r.type, r.resource_type, r.resource_id
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, organisation text, type text, resource_type text, resource_id uuid)`;
+  await run(em, sqlf`with ${eventOutboxSql(source, at)} select null`);
 }
 
 /**
  * The outbox's two steps as the CTEs `outbox_events` and `outbox_deliveries`, over `source` — a query with the
  * columns id, organisation, type, resource_type, resource_id — for a statement that writes its events as one of
- * its own steps (one statement with the change that caused them). The events occurred `at`, unless `occurredAt`
- * (an expression over the source row `r`) says otherwise.
+ * its own steps (one statement with the change that caused them). The events occurred `at` — for a relayed
+ * outbox row, when it was relayed, so that a reader polling the feed `from` its last moment misses nothing.
  */
-export function eventOutboxSql(source: SqlFragment, at: Date, occurredAt: SqlFragment = sqlf`${at}`): SqlFragment {
+export function eventOutboxSql(source: SqlFragment, at: Date): SqlFragment {
   return sqlf`outbox_events as (
       insert into event (id, organisation, type, occurred_at, resource_type, resource_id)
-      select r.id, r.organisation, r.type, ${occurredAt}, r.resource_type, r.resource_id from (${source}) as r
+      select r.id, r.organisation, r.type, ${at}, r.resource_type, r.resource_id from (${source}) as r
       returning seq, organisation, type
     ), outbox_deliveries as (
       insert into webhook_delivery (id, event_seq, subscription_id, status, attempts, next_attempt_at, created_at, window_started_at)

@@ -13,15 +13,15 @@ const MAX_BATCHES = 20;
  * it — claim, events and stamp in one transaction per batch. So each routing's event is written exactly once:
  * claim_unpublished_routings() (routings_as_outbox migration) locks with FOR UPDATE SKIP LOCKED, a second relay
  * at the same moment takes other routings or none, and a relay that dies mid-batch leaves its routings unpublished
- * for the next round. The event's `occurredAt` is the routing's creation. Returns how many were published.
+ * for the next round. The event occurred when it was relayed (see eventOutboxSql). Returns how many were published.
  */
 export async function publishRoutedSignals(forkEm: () => EntityManager, now: Date, batch = RELAY_BATCH): Promise<number> {
   let published = 0;
   for (let round = 0; round < MAX_BATCHES; round++) {
     const claimed = await forkEm().transactional(async (tx) => {
-      const routings = await run<{ signalId: string; recipient: string; createdAt: Date | string }>(
+      const routings = await run<{ signalId: string; recipient: string }>(
         tx,
-        sqlf`select signal_id as "signalId", recipient, created_at as "createdAt" from claim_unpublished_routings(${now}, ${batch})`,
+        sqlf`select signal_id as "signalId", recipient from claim_unpublished_routings(${now}, ${batch})`,
       );
       await publishEvents(
         tx,
@@ -30,7 +30,6 @@ export async function publishRoutedSignals(forkEm: () => EntityManager, now: Dat
           organisation: routing.recipient,
           resourceType: EventResourceType.Signal,
           resourceId: routing.signalId,
-          occurredAt: new Date(routing.createdAt),
         })),
         now,
       );

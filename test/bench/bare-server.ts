@@ -109,9 +109,9 @@ const routes: Record<string, (body: any) => Promise<unknown>> = {
       return run(
       em,
       sqlf`insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
-          occurred_at, received_at, summary, submitted_by)
+          occurred_at, received_at, summary, submitted_by, provider_ids)
        select r.id, 'NZA', r.external_id, decode(r.content_hash, 'hex'), r.category, r.severity, r.possible_criminal_offence,
-          r.occurred_at, now(), r.summary, 'bench'
+          r.occurred_at, now(), r.summary, 'bench', '{}'
        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, external_id text, content_hash text, category text, severity text,
           possible_criminal_offence boolean, occurred_at timestamptz, summary text)
        on conflict (source_organisation, external_id) do nothing returning id`,

@@ -98,6 +98,9 @@ export async function setUpBench(database: ScratchDatabase, logger: Logger, log:
     HOST: '127.0.0.1',
     // The benchmark measures the server, not the limiter: one client here sends what hundreds would.
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
+    // The request paths are measured. The delivery worker and its SIGNAL_ROUTED relay would run in between, on
+    // both sides' rows (the API's and the baseline's routings alike), at moments no row controls.
+    WEBHOOK_POLL_MS: '0',
     EVENT_SOURCE: 'urn:nld:oin:00000001234567890000:systeem:samenloop',
   };
   const startChild = async (kind: 'api' | 'bare'): Promise<{ port: number; child: ChildProcess }> => {

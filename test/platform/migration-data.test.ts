@@ -17,11 +17,11 @@ const PROVIDERS = ['01900000-0000-7000-8000-0000000000b2', '01900000-0000-7000-8
 describe('migrating data of an earlier schema', () => {
   let orm: Orm;
   let db: pg.Client;
+  const name = `earlier_${process.pid}`;
 
   beforeAll(async () => {
     const admin = new pg.Client({ connectionString: inject('adminUrl') });
     await admin.connect();
-    const name = `earlier_${process.pid}`;
     await admin.query(`drop database if exists "${name}"`);
     await admin.query(`create database "${name}"`);
     await admin.end();
@@ -56,6 +56,10 @@ describe('migrating data of an earlier schema', () => {
   afterAll(async () => {
     await db?.end();
     await orm?.close();
+    const admin = new pg.Client({ connectionString: inject('adminUrl') });
+    await admin.connect();
+    await admin.query(`drop database if exists "${name}"`);
+    await admin.end();
   });
 
   it('puts the providers of each signal on its row, from the link rows, and drops the link table', async () => {
@@ -66,7 +70,7 @@ describe('migrating data of an earlier schema', () => {
     ]);
     expect((await db.query(`select to_regclass('signal_provider') as link`)).rows).toEqual([{ link: null }]);
     // The OM's reach, rebuilt over the column, still sees both providers of the signal routed to it.
-    const reach = await db.query(`select p.id from provider p where exists (select 1 from provider_routing r where r.provider_ids @> array[p.id] and r.recipient = 'OM') order by p.id`);
+    const reach = await db.query(`select p.id from provider p where exists (select 1 from provider_routing r where r.provider_id = p.id and r.recipient = 'OM') order by p.id`);
     expect(reach.rows.map((row) => row.id)).toEqual([...PROVIDERS].sort());
   });
 
