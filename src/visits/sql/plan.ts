@@ -9,7 +9,8 @@ import { sqlDefinition } from '../../platform/database/definitions.js';
  */
 export const VISIT_PLAN = sqlDefinition(
   'visit_plan',
-  `create or replace function visit_plan(visit_id uuid, lead text, location_id uuid, time_window tstzrange, announced boolean,
+  `drop function if exists visit_plan(uuid, text, uuid, tstzrange, boolean, text, text[], text, text[], uuid[], integer, timestamptz, text);
+create or replace function visit_plan(visit_id uuid, lead text, location_id uuid, time_window tstzrange, announced boolean,
     kind text, themes text[], notes text, shared_with text[], provider_ids uuid[], margin_days integer, at timestamptz,
     actor_sub text, expected_changes bigint[]) returns setof uuid language plpgsql as $$
 begin
@@ -26,12 +27,5 @@ begin
   insert into visit_history (visit_id, at, action, actor_organisation, actor_sub)
   values (visit_plan.visit_id, visit_plan.at, 'PLANNED', lead, actor_sub);
   return query select * from visit_record_conflicts(visit_plan.visit_id, margin_days, visit_plan.at);
-end $$;
--- The signature before expected_changes, for the builds before it during a rolling deploy. Remove after a release.
-create or replace function visit_plan(visit_id uuid, lead text, location_id uuid, time_window tstzrange, announced boolean,
-    kind text, themes text[], notes text, shared_with text[], provider_ids uuid[], margin_days integer, at timestamptz,
-    actor_sub text) returns setof uuid language sql as $$
-  select visit_plan(visit_id, lead, location_id, time_window, announced, kind, themes, notes, shared_with, provider_ids, margin_days, at,
-    actor_sub, null)
-$$`,
+end $$`,
 );
