@@ -1,13 +1,24 @@
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted at every level, so that the same value always gives the same text. */
+/**
+ * JSON with object keys sorted at every level, so that the same value always gives the same text. Written as
+ * loops over strings: it runs for every signal submitted (its content hash) and over every id an audit event names.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, entry]) => entry !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) text += (index === 0 ? '' : ',') + canonicalJson(value[index]);
+    return `${text}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(record).sort()) {
+    const entry = record[key];
+    if (entry === undefined) continue;
+    text += (text.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(entry);
+  }
+  return `${text}}`;
 }
 
 /** The content of an audit row as the application wrote it; the digest covers exactly these fields. */
