@@ -77,15 +77,19 @@ describe('two server processes, one database', () => {
     const ids = new Set(answers.map((answer) => answer.submitSignal.signal.id));
     expect(ids.size).toBe(1);
     expect(answers.filter((answer) => !answer.submitSignal.duplicate)).toHaveLength(1);
+    // SIGNAL_ROUTED is relayed from the routings by the servers' delivery workers, within a poll or so.
+    const unpublished = async () =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from signal_routing where signal_id = any($1::uuid[]) and published_at is null`, [[...ids]])).rows[0]!.n;
+    for (let attempt = 0; attempt < 200 && (await unpublished()) > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
     const { rows } = await db.query<{ signals: number; routings: number; events: number }>(
       `select (select count(*)::int from signal where external_id = $1) as signals,
               (select count(*)::int from signal_routing where signal_id = any($2::uuid[])) as routings,
-              (select count(*)::int from event where resource_id = any($2::uuid[])) as events`,
+              (select count(*)::int from event where resource_id = any($2::uuid[]) and type = 'SIGNAL_ROUTED') as events`,
       [input.externalId, [...ids]],
     );
     expect(rows[0]!.signals).toBe(1);
     expect(rows[0]!.routings).toBe(answers[0].submitSignal.routings.length);
-    expect(rows[0]!.events).toBeGreaterThan(0);
+    expect(rows[0]!.events).toBe(rows[0]!.routings); // each routing's event, once, whichever server relayed it
     const single = await db.query<{ n: number }>(
       `select count(*)::int as n from event where resource_id = any($1::uuid[]) group by type, organisation having count(*) > 1`,
       [[...ids]],
