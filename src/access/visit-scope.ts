@@ -31,13 +31,13 @@ export function visitVisibleSql(viewer: Viewer, visit: string): SqlCondition {
 }
 
 /**
- * The same rule for a reader named by a column, `code` (e.g. the lead of a conflicting visit that is told about
- * it), reading as an organisation (not a person with roles); the visit is given by its providers (`providerIds`, a
- * uuid[] expression) and its location (`locationId`, a uuid expression), so that it may be one this very statement
- * plans or moves, which the statement cannot read yet.
+ * The same rule — `visitVisibleSql(organisationAsReader(code), …)` — for a reader given as SQL, `organisation` (a
+ * column, e.g. the lead of a conflicting visit that is told about it), reading as an organisation (not a person
+ * with roles); the visit is given by its providers (`providerIds`, a uuid[] expression) and its location
+ * (`locationId`, a uuid expression), so that it may be one this very statement plans or moves, which the
+ * statement cannot read yet.
  */
-export function visitVisibleToSql(code: string, providerIds: SqlFragment, locationId: SqlFragment): SqlCondition {
-  const organisation = fragment(code);
+export function visitVisibleToSql(organisation: SqlFragment, providerIds: SqlFragment, locationId: SqlFragment): SqlCondition {
   const kind = sqlf`(select r.kind from organisation r where r.code = ${organisation})`;
   const reach = reachOfKindSql(kind);
   return sqlf`(${kind} <> ${OrganisationKind.PROSECUTION} and ${planningViewSql({

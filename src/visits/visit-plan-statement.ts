@@ -6,7 +6,8 @@ import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import type { PlanDraft } from './visit.validation.js';
-import { conflictEventsSql, metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, type Payload } from './visit-statement.js';
+import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, type Payload } from './visit-statement.js';
+import { conflictEventsSql } from './visit-writes.js';
 
 /**
  * planVisit in one statement, one round trip after authentication: the reach checks, the providers' locks, the
@@ -82,7 +83,7 @@ function planStatement(context: RequestContext, viewer: Viewer, draft: PlanDraft
         ${location} as location_id, ${window} as time_window, ${draft.announced}::boolean as announced, ${draft.kind}::text as kind,
         ${draft.themes}::text[] as themes, ${draft.notes}::text as notes, 'PLANNED'::text as status, null::uuid as merged_into),
     ${shownConflictsSql(viewer)},
-    ${conflictEventsSql(viewer, { id, providerIds: ids, locationId: location }, at)},
+    ${conflictEventsSql({ id, lead: sqlf`${viewer.organisation}`, providerIds: ids, locationId: location }, at)},
     audited as (${audit})
   select (select ok from verdict) as ok, (select count(*) from planned) as conflicts_found,
     (select coalesce(json_agg(seen order by seen.name, seen.id), '[]') from seen) as providers,

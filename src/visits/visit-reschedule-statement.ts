@@ -7,8 +7,8 @@ import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import type { VisitStatus } from './visit.enums.js';
 import type { VisitRow } from './visit.queries.js';
-import { conflictEventsSql, metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, sqlState, type Payload } from './visit-statement.js';
-import { owners } from './visit-writes.js';
+import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, sqlState, type Payload } from './visit-statement.js';
+import { conflictEventsSql, owners, storedConflictTarget } from './visit-writes.js';
 
 /**
  * rescheduleVisit in one statement after the read that found the visit (its visibility, its lead, its status — and
@@ -48,12 +48,11 @@ export async function rescheduleInOneStatement(
 function rescheduleStatement(context: RequestContext, viewer: Viewer, id: string, window: TimeRange, reason: string | null, audit: SqlFragment): SqlFragment {
   const at = context.now();
   const range = sqlf`${rangeLiteral(window)}::tstzrange`;
-  const providerIds = sqlf`array(select vp.provider_id from visit_provider vp where vp.visit_id = ${id}::uuid)`;
-  const location = sqlf`(select v.location_id from visit v where v.id = ${id}::uuid)`;
+  const target = storedConflictTarget(id);
   return sqlf`with
     moved as materialized (
       select * from visit_reschedule(${id}::uuid, ${range}, ${context.settings.conflictMarginDays}::int, ${at}, ${viewer.organisation}, ${viewer.sub},
-        ${reason}, visit_planning_changes(${providerIds}))),
+        ${reason}, visit_planning_changes(${target.providerIds}))),
     conflicting as materialized (
       select o.*, m.announce, m.resolution as c_resolution, m.detected_at as c_detected_at, m.resolved_by_organisation as c_resolved_by,
         m.justification as c_justification
@@ -63,7 +62,7 @@ function rescheduleStatement(context: RequestContext, viewer: Viewer, id: string
         v.notes, v.status, v.merged_into
       from visit v where v.id = ${id}::uuid),
     ${shownConflictsSql(viewer)},
-    ${conflictEventsSql(viewer, { id, providerIds, locationId: location }, at)},
+    ${conflictEventsSql(target, at)},
     audited as (${audit})
   select (select count(*) from moved) as conflicts_after,
     (select coalesce(json_agg(p order by p.name, p.id), '[]') from (

@@ -1,6 +1,5 @@
-import { visitVisibleSql, visitVisibleToSql } from '../access/visit-scope.js';
-import { organisationAsReader, type Viewer } from '../access/viewer.js';
-import { EventResourceType, EventType, eventOutboxSql } from '../notifications/index.js';
+import { visitVisibleSql } from '../access/visit-scope.js';
+import type { Viewer } from '../access/viewer.js';
 import { fragment, isoTimestamp, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import type { ProviderRow } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
@@ -11,8 +10,8 @@ import { forgetVisits } from './visit-writes.js';
 
 /**
  * What planVisit and rescheduleVisit share when each runs as one statement (visit-plan-statement.ts,
- * visit-reschedule-statement.ts): who is told about the new conflicts, the conflicts as the viewer sees them, and
- * the payload handed to the request's loaders.
+ * visit-reschedule-statement.ts): the conflicts as the viewer sees them and the payload handed to the request's
+ * loaders. Who is told about new conflicts is conflictEventsSql (visit-writes.ts), shared with every other write.
  *
  * Why one statement is safe under concurrency. A statement sees one snapshot, taken when it starts; the providers'
  * locks are taken inside the database function it calls (visit_plan, visit_reschedule), whose own statements see
@@ -40,30 +39,6 @@ export function metAnotherWrite(error: unknown): boolean {
 
 export function sqlState(error: unknown): string | undefined {
   return (error as { code?: string }).code;
-}
-
-/** Where the target visit is, as SQL: its providers (uuid[]) and its location (uuid). */
-export interface TargetPlace {
-  id: string;
-  providerIds: SqlFragment;
-  locationId: SqlFragment;
-}
-
-/**
- * The CTEs that tell the leads about new conflicts, over the CTE `conflicting` (the other visits, a visit row each,
- * with `announce`): the target's lead about the target when it may see the other visit, the other visit's lead
- * about its own visit when it may see the target (notifications: VISIT_CONFLICT_DETECTED).
- */
-export function conflictEventsSql(viewer: Viewer, target: TargetPlace, at: Date): SqlFragment {
-  const told = sqlf`select ${viewer.organisation}::text as organisation, ${target.id}::uuid as resource_id from conflicting o
-      where o.announce and ${visitVisibleSql(organisationAsReader(viewer.organisation), 'o')}
-    union
-    select o.lead_organisation, o.id from conflicting o where o.announce and ${visitVisibleToSql('o.lead_organisation', target.providerIds, target.locationId)}`;
-  return eventOutboxSql(
-    sqlf`select uuid_v7(${at}) as id, told.organisation, ${EventType.VISIT_CONFLICT_DETECTED}::text as type,
-      ${EventResourceType.Visit}::text as resource_type, told.resource_id from (${told}) as told`,
-    at,
-  );
 }
 
 /**

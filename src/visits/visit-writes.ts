@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { organisationAsReader } from '../access/viewer.js';
-import { visitVisibleSql } from '../access/visit-scope.js';
-import { EventResourceType, EventType, publishEvents, type NewEvent } from '../notifications/index.js';
+import { visitVisibleToSql } from '../access/visit-scope.js';
+import { EventResourceType, EventType, eventOutboxSql } from '../notifications/index.js';
 import type { Viewer } from '../access/viewer.js';
-import { run, sqlf } from '../platform/database/sql.js';
+import { fragment, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { rangeLiteral, type TimeRange } from '../platform/database/tstzrange.js';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { parseUuid } from '../platform/ids.js';
@@ -94,34 +93,52 @@ export async function recordConflicts(em: EntityManager, visitId: string, margin
   return rows.map((row) => row.id);
 }
 
+/** A visit that has new conflicts, as SQL: its lead, its providers (uuid[]) and its location (uuid). */
+export interface ConflictTarget {
+  id: string;
+  lead: SqlFragment;
+  providerIds: SqlFragment;
+  locationId: SqlFragment;
+}
+
+/** A stored visit (this transaction's writes included) as a ConflictTarget. */
+export function storedConflictTarget(id: string): ConflictTarget {
+  return {
+    id,
+    lead: sqlf`(select tv.lead_organisation from visit tv where tv.id = ${id}::uuid)`,
+    providerIds: sqlf`array(select tp.provider_id from visit_provider tp where tp.visit_id = ${id}::uuid)`,
+    locationId: sqlf`(select tv.location_id from visit tv where tv.id = ${id}::uuid)`,
+  };
+}
+
 /**
- * VISIT_CONFLICT_DETECTED: for each new conflict pair, the lead organisation of each visit is told about its own
- * visit — when it may see the other visit's planning view (otherwise it would learn of a visit hidden from it).
+ * VISIT_CONFLICT_DETECTED, as the CTEs that write the events (eventOutboxSql) over the CTE `conflicting` (the other
+ * visits of the new pairs, a visit row each, with `announce`): for each pair, the lead organisation of each visit is
+ * told about its own visit — when it may see the other visit's planning view (otherwise it would learn of a visit
+ * hidden from it). The one statement of planVisit and rescheduleVisit uses it, and so does announceConflicts.
  */
+export function conflictEventsSql(target: ConflictTarget, at: Date): SqlFragment {
+  const other = { providerIds: sqlf`array(select op.provider_id from visit_provider op where op.visit_id = o.id)`, locationId: fragment('o.location_id') };
+  const told = sqlf`select ${target.lead}::text as organisation, ${target.id}::uuid as resource_id from conflicting o
+      where o.announce and ${visitVisibleToSql(target.lead, other.providerIds, other.locationId)}
+    union
+    select o.lead_organisation, o.id from conflicting o
+      where o.announce and ${visitVisibleToSql(fragment('o.lead_organisation'), target.providerIds, target.locationId)}`;
+  return eventOutboxSql(
+    sqlf`select uuid_v7(${at}) as id, told.organisation, ${EventType.VISIT_CONFLICT_DETECTED}::text as type,
+      ${EventResourceType.Visit}::text as resource_type, told.resource_id from (${told}) as told`,
+    at,
+  );
+}
+
+/** The events of the new pairs of `visitId` with `others`, in the caller's transaction, in one statement. */
 export async function announceConflicts(em: EntityManager, visitId: string, others: readonly string[], at: Date): Promise<void> {
   if (others.length === 0) return;
-  const visits = await run<{ id: string; lead: string }>(
+  await run(
     em,
-    sqlf`select id, lead_organisation as lead from visit where id = any(${[visitId, ...others]}::uuid[])`,
+    sqlf`with conflicting as (select o.*, true as announce from visit o where o.id = any(${others}::uuid[])),
+      ${conflictEventsSql(storedConflictTarget(visitId), at)} select null`,
   );
-  const leadOf = new Map(visits.map((visit) => [visit.id, visit.lead]));
-  const pairs = others.flatMap((other) => [
-    { told: leadOf.get(visitId)!, about: visitId, sees: other },
-    { told: leadOf.get(other)!, about: other, sees: visitId },
-  ]);
-  const events: NewEvent[] = [];
-  for (const lead of new Set(pairs.map((pair) => pair.told))) {
-    const mine = pairs.filter((pair) => pair.told === lead);
-    const visible = await run<{ id: string }>(
-      em,
-      sqlf`select v.id from visit v where v.id = any(${mine.map((pair) => pair.sees)}::uuid[]) and ${visitVisibleSql(organisationAsReader(lead), 'v')}`,
-    );
-    const seen = new Set(visible.map((row) => row.id));
-    for (const pair of mine) {
-      if (seen.has(pair.sees)) events.push({ type: EventType.VISIT_CONFLICT_DETECTED, organisation: lead, resourceType: EventResourceType.Visit, resourceId: pair.about });
-    }
-  }
-  await publishEvents(em, events, at);
 }
 
 export interface HistoryEntry {

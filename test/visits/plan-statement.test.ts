@@ -29,6 +29,18 @@ describe('planVisit and rescheduleVisit in one statement', () => {
       [resourceIds],
     );
 
+  /** Runs `work` with a superuser session whose transaction is open (begun, not yet committed); closes it after. */
+  async function inOpenTransaction(work: (admin: pg.Client) => Promise<void>): Promise<void> {
+    const admin = new pg.Client({ connectionString: t.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query('begin');
+      await work(admin);
+    } finally {
+      await admin.end();
+    }
+  }
+
   it('answers with what an ordinary read of the visit shows afterwards', async () => {
     const location = dutchLocation('GM0363');
     const provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [location] });
@@ -66,11 +78,8 @@ describe('planVisit and rescheduleVisit in one statement', () => {
 
   it('sees a visit at the same provider that commits while it waits for the lock', async () => {
     const provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
-    const admin = new pg.Client({ connectionString: t.adminUrl });
-    await admin.connect();
-    try {
-      // Another planner holds the provider's lock and has planned NZA's visit there, not yet committed.
-      await admin.query('begin');
+    // Another planner holds the provider's lock and has planned NZA's visit there, not yet committed.
+    await inOpenTransaction(async (admin) => {
       const theirs = await planUncommitted(admin, provider, dayAt(base, 1));
       const planning = plan(igj, { providerIds: [provider], start: dayAt(base, 2) });
       await waitForLockWaiter(admin);
@@ -85,9 +94,7 @@ describe('planVisit and rescheduleVisit in one statement', () => {
       ]);
       const stored = await t.sql('select count(*)::int as n from visit_conflict where $1 in (visit_a_id, visit_b_id)', [theirs]);
       expect(stored[0]!.n).toBe(1);
-    } finally {
-      await admin.end();
-    }
+    });
   });
 
   it('shows and audits at most 100 conflicts, however many there are', async () => {
@@ -139,10 +146,7 @@ describe('planVisit and rescheduleVisit in one statement', () => {
   it('sees a visit that commits at the new moment while the move waits for the lock', async () => {
     const provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
     const mine = await plan(igj, { providerIds: [provider], start: dayAt(base, 40) });
-    const admin = new pg.Client({ connectionString: t.adminUrl });
-    await admin.connect();
-    try {
-      await admin.query('begin');
+    await inOpenTransaction(async (admin) => {
       const theirs = await planUncommitted(admin, provider, dayAt(base, 1));
       const moving = reschedule(mine.visit.id, dayAt(base, 2));
       await waitForLockWaiter(admin);
@@ -154,18 +158,13 @@ describe('planVisit and rescheduleVisit in one statement', () => {
         ['IGJ', mine.visit.id],
         ['NZA', theirs],
       ]);
-    } finally {
-      await admin.end();
-    }
+    });
   });
 
   it('refuses to move a visit cancelled while the move waited for it, in the same words as before', async () => {
     const provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
     const mine = await plan(igj, { providerIds: [provider], start: dayAt(base, 40) });
-    const admin = new pg.Client({ connectionString: t.adminUrl });
-    await admin.connect();
-    try {
-      await admin.query('begin');
+    await inOpenTransaction(async (admin) => {
       await admin.query(`update visit set status = 'CANCELLED' where id = $1`, [mine.visit.id]);
       const moving = reschedule(mine.visit.id, dayAt(base, 42));
       await waitForLockWaiter(admin, 'transactionid');
@@ -176,9 +175,7 @@ describe('planVisit and rescheduleVisit in one statement', () => {
       ]);
       const history = await t.sql('select count(*)::int as n from visit_history where visit_id = $1 and action = $2', [mine.visit.id, 'RESCHEDULED']);
       expect(history[0]!.n).toBe(0);
-    } finally {
-      await admin.end();
-    }
+    });
   });
 });
 
