@@ -10,13 +10,17 @@ import { ENTITY_KINDS, entityKind, loaderFor, type EntityKind } from './entities
 /** At most this many representations per `_entities` call (a gateway batches far fewer). */
 export const MAX_REPRESENTATIONS = 1000;
 
-const ENTITY_TYPE = Symbol('federation entity type');
+/**
+ * The type each resolved entity was asked for as, for the union's resolveType: one entry per row object (a loader's
+ * rows are its own type's; nothing is copied to carry the type name).
+ */
+const entityTypes = new WeakMap<object, string>();
 const printed = new WeakMap<GraphQLSchema, string>();
 
 export const EntityUnion = createUnionType({
   name: '_Entity',
   types: () => Object.values(ENTITY_KINDS).map((kind) => kind.type) as never,
-  resolveType: (value) => (value as { [ENTITY_TYPE]?: string })[ENTITY_TYPE],
+  resolveType: (value: object) => entityTypes.get(value),
 });
 
 @ObjectType('_Service', { simpleResolvers: true })
@@ -53,31 +57,40 @@ export class FederationResolver {
     @Ctx() context: RequestContext,
   ): Promise<Array<object | null>> {
     const keys = checkRepresentations(representations);
-    const byType = new Map<string, string[]>();
-    keys.forEach(({ typename, key }) => byType.set(typename, [...(byType.get(typename) ?? []), key]));
+    const byType = new Map<string, Set<string>>();
+    for (const { typename, key } of keys) {
+      const values = byType.get(typename);
+      if (values) values.add(key);
+      else byType.set(typename, new Set([key]));
+    }
     const resolved = new Map<string, Map<string, object | undefined>>();
-    await Promise.all(
-      [...byType.entries()].map(async ([typename, values]) => {
-        const kind = entityKind(typename)!;
-        const loader = loaderFor(context, kind);
-        const wanted = [...new Set(values)];
-        const found = loader ? await loader.loadMany(wanted.filter(kind.wellFormed).map((value) => normalise(kind.key, value))) : [];
-        const entities = new Map<string, object | undefined>();
-        let index = 0;
-        for (const value of wanted) {
-          const entity = kind.wellFormed(value) && loader ? found[index++] : undefined;
-          if (entity instanceof Error) throw entity;
-          entities.set(value, entity);
-        }
-        resolved.set(typename, entities);
-        await audit(context, typename, entities);
-      }),
-    );
+    await Promise.all([...byType].map(async ([typename, values]) => resolved.set(typename, await resolveKind(context, typename, values))));
     return keys.map(({ typename, key }) => {
       const entity = resolved.get(typename)!.get(key);
-      return entity ? { ...entity, [ENTITY_TYPE]: typename } : null;
+      if (!entity) return null;
+      entityTypes.set(entity, typename);
+      return entity;
     });
   }
+}
+
+/**
+ * The keys of one entity type, resolved through its loader (one statement) and audited: key → entity, undefined for
+ * what the caller may not see or what cannot be an id of this type.
+ */
+async function resolveKind(context: RequestContext, typename: string, values: Set<string>): Promise<Map<string, object | undefined>> {
+  const kind = entityKind(typename)!;
+  const loader = loaderFor(context, kind);
+  const wellFormed = loader ? [...values].filter(kind.wellFormed) : [];
+  const found = wellFormed.length > 0 ? await loader!.loadMany(wellFormed.map((value) => normalise(kind.key, value))) : [];
+  const entities = new Map<string, object | undefined>(wellFormed.map((value, index) => {
+    const entity = found[index];
+    if (entity instanceof Error) throw entity;
+    return [value, entity];
+  }));
+  for (const value of values) if (!entities.has(value)) entities.set(value, undefined);
+  await audit(context, kind, typename, entities);
+  return entities;
 }
 
 function normalise(key: 'id' | 'code', value: string): string {
@@ -109,12 +122,17 @@ function checkRepresentations(representations: readonly Representation[]): Array
  * not, as NOT_FOUND — the keys that could be ids, and only a count of the others (a caller, even without a token,
  * must not be able to write what it likes into the audit log).
  */
-async function audit(context: RequestContext, typename: string, entities: Map<string, object | undefined>): Promise<void> {
-  const kind = entityKind(typename)!;
-  const shown = [...new Map([...entities.values()].filter((entity): entity is object => entity !== undefined).map((entity) => [keyOf(kind, entity), entity])).entries()];
-  const missing = [...entities.entries()].filter(([, entity]) => entity === undefined).map(([key]) => key);
+async function audit(context: RequestContext, kind: EntityKind, typename: string, entities: Map<string, object | undefined>): Promise<void> {
+  const shown = new Map<string, object>();
+  const missing: string[] = [];
+  for (const [key, entity] of entities) {
+    if (entity === undefined) missing.push(key);
+    else shown.set(keyOf(kind, entity), entity);
+  }
   const wellFormed = missing.filter(kind.wellFormed).map((key) => normalise(kind.key, key));
-  const resources = await Promise.all(shown.map(async ([key, entity]) => ({ id: key, owners: await kind.owners(context, entity) })));
+  const owners = [...shown.values()].map((entity) => kind.owners(context, entity));
+  const settled = owners.some((list) => list instanceof Promise) ? await Promise.all(owners) : (owners as ReadonlyArray<readonly string[]>);
+  const resources = [...shown.keys()].map((id, index) => ({ id, owners: settled[index]! }));
   if (resources.length > 0) context.audit.recordPublicRead({ operation: '_entities', resourceType: typename, resources });
   if (missing.length > 0) {
     context.audit.recordPublicRead({

@@ -7,23 +7,21 @@ import { randomBytes } from 'node:crypto';
 let pool = Buffer.alloc(0);
 let offset = 0;
 
-/** 16 random bytes from a pool refilled 4 KiB at a time (one call into the crypto library per 256 ids). */
-function random16(): Buffer {
+/**
+ * Each id takes the next 16 bytes of a random pool refilled 4 KiB at a time (one call into the crypto library per
+ * 256 ids) and writes its time and version bits over them in place: every window of the pool is used once.
+ */
+export function uuidv7(now = Date.now()): string {
   if (offset + 16 > pool.length) {
     pool = randomBytes(4096);
     offset = 0;
   }
-  const bytes = Buffer.from(pool.subarray(offset, offset + 16));
+  const at = offset;
   offset += 16;
-  return bytes;
-}
-
-export function uuidv7(now = Date.now()): string {
-  const bytes = random16();
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
+  pool.writeUIntBE(now, at, 6);
+  pool[at + 6] = (pool[at + 6]! & 0x0f) | 0x70;
+  pool[at + 8] = (pool[at + 8]! & 0x3f) | 0x80;
+  const hex = pool.toString('hex', at, at + 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

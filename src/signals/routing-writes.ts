@@ -18,13 +18,16 @@ export interface NewRouting {
  */
 export async function insertRoutings(em: EntityManager, routings: readonly NewRouting[], now: Date): Promise<string[]> {
   if (routings.length === 0) return [];
+  // A batch's routings share a handful of periods: each due moment is worked out once, not once per routing.
+  const dueAt = new Map<number, string>();
+  const due = (days: number) => dueAt.get(days) ?? dueAt.set(days, addCalendarDays(now, days).toISOString()).get(days)!;
   const rows = routings.map((routing) => ({
     id: uuidv7(now.getTime()),
     signal_id: routing.signalId,
     recipient: routing.recipient,
     rule_id: routing.ruleId,
     protocol_version: routing.protocolVersion,
-    due_at: addCalendarDays(now, routing.dueDays).toISOString(),
+    due_at: due(routing.dueDays),
   }));
   const payload = JSON.stringify(rows);
   await run(

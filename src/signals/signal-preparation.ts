@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
-import { canonicalJson } from '../audit/canonical.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import type { FieldProblem } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
@@ -31,7 +30,8 @@ export interface Prepared {
   providerIds: string[];
   pseudonym: Buffer | null;
   contentHash: Buffer;
-  routings: PlannedRouting[];
+  /** Shared by the signals of a batch that route alike: read, never changed. */
+  routings: readonly PlannedRouting[];
 }
 
 /** A draft at its place in the submission, and the path its fields' problems are reported under. */
@@ -55,6 +55,13 @@ export async function prepareSignals(
 ): Promise<Prepared[]> {
   const providers = await resolveProviders(context.em, viewer, drafts.map((item) => item.draft));
   const rules = ruleSetValidOn(calendarDay(now));
+  // Routing looks only at these facts (the submitter and the rules are the batch's): signals that share them share
+  // their routings, which are worked out once.
+  const routingsByFacts = new Map<string, readonly PlannedRouting[]>();
+  const routed = (draft: SignalDraft, providerIds: string[], route: () => readonly PlannedRouting[]) => {
+    const facts = `${draft.category} ${draft.severity} ${draft.possibleCriminalOffence} ${providerIds.join(' ')}`;
+    return routingsByFacts.get(facts) ?? routingsByFacts.set(facts, route()).get(facts)!;
+  };
   const prepared: Prepared[] = [];
   for (const { index, prefix, draft } of drafts) {
     const resolved = draft.refs.map((ref) => providers.lookup(ref.kind, ref.value));
@@ -78,14 +85,16 @@ export async function prepareSignals(
       providerIds,
       pseudonym,
       contentHash: contentHash(draft, providerIds, pseudonym),
-      routings: routeSignal({
-        category: draft.category,
-        severity: draft.severity,
-        possibleCriminalOffence: draft.possibleCriminalOffence,
-        submitter: viewer.organisation,
-        submitterKind: viewer.kind,
-        providers: named,
-      }, rules),
+      routings: routed(draft, providerIds, () =>
+        routeSignal({
+          category: draft.category,
+          severity: draft.severity,
+          possibleCriminalOffence: draft.possibleCriminalOffence,
+          submitter: viewer.organisation,
+          submitterKind: viewer.kind,
+          providers: named,
+        }, rules),
+      ),
     });
   }
   return prepared;
@@ -95,22 +104,24 @@ function describe(kind: RefKind): string {
   return { id: 'id', kvkNumber: 'KvK number', kboNumber: 'KBO number', agbCode: 'AGB code' }[kind];
 }
 
-/** The fingerprint of what was submitted, to tell an identical resubmission from a conflicting one. */
-function contentHash(draft: SignalDraft, providerIds: string[], pseudonym: Buffer | null): Buffer {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        externalId: draft.externalId,
-        category: draft.category,
-        severity: draft.severity,
-        possibleCriminalOffence: draft.possibleCriminalOffence,
-        providers: providerIds,
-        occurredAt: draft.occurredAt.toISOString(),
-        summary: draft.summary,
-        subject: pseudonym?.toString('hex') ?? null,
-      }),
-    )
-    .digest();
+/**
+ * The fingerprint of what was submitted, to tell an identical resubmission from a conflicting one: the SHA-256 of
+ * the content as canonical JSON. The content is flat (text, a flag, a list of ids), so JSON.stringify of an object
+ * whose keys are written in sorted order is that text already; test/signals/content-hash.test.ts holds it to
+ * canonicalJson's, so stored fingerprints keep matching.
+ */
+export function contentHash(draft: SignalDraft, providerIds: string[], pseudonym: Buffer | null): Buffer {
+  const content = {
+    category: draft.category,
+    externalId: draft.externalId,
+    occurredAt: draft.occurredAt.toISOString(),
+    possibleCriminalOffence: draft.possibleCriminalOffence,
+    providers: providerIds,
+    severity: draft.severity,
+    subject: pseudonym?.toString('hex') ?? null,
+    summary: draft.summary,
+  };
+  return hash('sha256', JSON.stringify(content), 'buffer');
 }
 
 /** All providers the drafts name, within the submitter's reach, in one query. */
@@ -136,7 +147,18 @@ async function resolveProviders(em: EntityManager, viewer: Viewer, drafts: reado
     kboNumber: (provider) => provider.kboNumber,
     agbCode: (provider) => provider.agbCode,
   };
+  // Indexed once: a batch names each of its providers many times.
+  const index = new Map<string, ResolvedProvider[]>();
+  for (const provider of rows) {
+    for (const kind of Object.keys(key) as RefKind[]) {
+      const value = key[kind](provider);
+      if (value === null) continue;
+      const found = index.get(`${kind}:${value}`);
+      if (found) found.push(provider);
+      else index.set(`${kind}:${value}`, [provider]);
+    }
+  }
   return {
-    lookup: (kind: RefKind, value: string) => rows.filter((provider) => key[kind](provider) === value),
+    lookup: (kind: RefKind, value: string): readonly ResolvedProvider[] => index.get(`${kind}:${value}`) ?? [],
   };
 }

@@ -12,7 +12,7 @@ export function textGuardPlugin<Context extends BaseContext>(): ApolloServerPlug
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const bad = badVariable(request.variables ?? {}, '') ?? badLiteral(document);
+          const bad = unstorableVariable(request.variables ?? {}) ?? badLiteral(document);
           if (!bad) return;
           const error = new BadUserInputError(bad, 'This text holds a character that cannot be stored (a NUL, or a lone surrogate).');
           // Refused before anything runs, like variables GraphQL cannot coerce: a 400 (not Apollo's 500 for hooks).
@@ -30,20 +30,36 @@ function storable(text: string): boolean {
   return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
 
-function badVariable(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return storable(value) ? undefined : path || 'variables';
+/**
+ * Where in the variables the first text that cannot be stored is (`input[3].summary`; `variables` for a top-level
+ * key), or undefined. The path is put together only on the way back from a find, not for every value passed.
+ */
+export function unstorableVariable(variables: Record<string, unknown>): string | undefined {
+  const found = stepsToBad(variables);
+  if (!found) return undefined;
+  let path = '';
+  for (let step = found.length - 1; step >= 0; step--) {
+    const at = found[step]!;
+    path = typeof at === 'number' ? `${path}[${at}]` : path ? `${path}.${at}` : at;
+  }
+  return path || 'variables';
+}
+
+/** The steps from `value` to the first unstorable text, innermost first; undefined when there is none. */
+function stepsToBad(value: unknown): Array<string | number> | undefined {
+  if (typeof value === 'string') return storable(value) ? undefined : [];
   if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = badVariable(item, `${path}[${index}]`);
-      if (found) return found;
+    for (let index = 0; index < value.length; index++) {
+      const found = stepsToBad(value[index]);
+      if (found) return [...found, index];
     }
     return undefined;
   }
   if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (!storable(key)) return path || 'variables';
-      const found = badVariable(item, path ? `${path}.${key}` : key);
-      if (found) return found;
+    for (const key of Object.keys(value)) {
+      if (!storable(key)) return [];
+      const found = stepsToBad((value as Record<string, unknown>)[key]);
+      if (found) return [...found, key];
     }
   }
   return undefined;
