@@ -8,7 +8,8 @@ export interface BenchRow {
   what: string;
   value: string;
   target: string;
-  pass: boolean;
+  /** null for a reference row, which has no bar of its own. */
+  pass: boolean | null;
 }
 
 /** What test/bench/results/latest.json holds: the last run's table and where it ran. */
@@ -32,7 +33,7 @@ export function benchDocBlock(results: BenchResults): string {
     '',
     '| id | measured | value (worse round) | target | met |',
     '| --- | --- | --- | --- | --- |',
-    ...sorted.map((row) => `| ${row.id} | ${row.what} | ${row.value} | ${row.target} | ${row.pass ? 'yes' : '**no**'} |`),
+    ...sorted.map((row) => `| ${row.id} | ${row.what} | ${row.value} | ${row.target} | ${row.pass === null ? '—' : row.pass ? 'yes' : '**no**'} |`),
   ].join('\n');
 }
 
@@ -50,6 +51,6 @@ export function printResults(results: readonly BenchRow[]): void {
   console.log(line(['id'.padEnd(width('id')), 'ratio'.padEnd(width('what')), 'measured (worse round)'.padEnd(width('value')), 'target'.padEnd(width('target')), 'ok']));
   console.log(line(['-'.repeat(width('id')), '-'.repeat(width('what')), '-'.repeat(width('value')), '-'.repeat(width('target')), '--']));
   for (const row of [...results].sort((a, b) => a.id.localeCompare(b.id))) {
-    console.log(line([row.id.padEnd(width('id')), row.what.padEnd(width('what')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.pass ? 'yes' : 'NO']));
+    console.log(line([row.id.padEnd(width('id')), row.what.padEnd(width('what')), row.value.padEnd(width('value')), row.target.padEnd(width('target')), row.pass === null ? '-' : row.pass ? 'yes' : 'NO']));
   }
 }
