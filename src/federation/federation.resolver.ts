@@ -68,6 +68,9 @@ export class FederationResolver {
     return keys.map(({ typename, key }) => {
       const entity = resolved.get(typename)!.get(key);
       if (!entity) return null;
+      const tagged = entityTypes.get(entity);
+      // A row is its own loader's; one answering as two types would make the union resolve it wrongly.
+      if (tagged !== undefined && tagged !== typename) throw new Error(`one row resolved as both ${tagged} and ${typename}`);
       entityTypes.set(entity, typename);
       return entity;
     });
@@ -131,7 +134,7 @@ async function audit(context: RequestContext, kind: EntityKind, typename: string
   }
   const wellFormed = missing.filter(kind.wellFormed).map((key) => normalise(kind.key, key));
   const owners = [...shown.values()].map((entity) => kind.owners(context, entity));
-  const settled = owners.some((list) => list instanceof Promise) ? await Promise.all(owners) : (owners as ReadonlyArray<readonly string[]>);
+  const settled = owners.some((list) => !Array.isArray(list)) ? await Promise.all(owners) : (owners as ReadonlyArray<readonly string[]>);
   const resources = [...shown.keys()].map((id, index) => ({ id, owners: settled[index]! }));
   if (resources.length > 0) context.audit.recordPublicRead({ operation: '_entities', resourceType: typename, resources });
   if (missing.length > 0) {

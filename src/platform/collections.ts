@@ -1,4 +1,13 @@
 import DataLoader from 'dataloader';
+
+/** The value under `key`, made by `make` and kept the first time it is asked for. */
+export function getOrMake<Key, Value>(map: Map<Key, Value>, key: Key, make: () => Value): Value {
+  if (map.has(key)) return map.get(key)!;
+  const value = make();
+  map.set(key, value);
+  return value;
+}
+
 /** Groups rows by key, answering in the order of `keys` (an empty list for keys without rows), as DataLoader needs. */
 export function groupBy<Row, Item = Row>(
   keys: readonly string[],

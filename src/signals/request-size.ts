@@ -10,12 +10,12 @@ export const DOCUMENT_ALLOWANCE_BYTES = 64 * 1024;
  * bytes each; encoders such as Python's `json.dumps` do so by default), the most provider references, each by its
  * longest key. Nothing any operation accepts is larger, so the HTTP host refuses anything larger unparsed (413).
  */
-export function largestSubmissionBytes(): { variables: number; graphql: number } {
-  largest ??= measureLargestSubmission();
+export function largestSubmissionBytes(): Readonly<{ variables: number; graphql: number }> {
+  largest ??= Object.freeze(measureLargestSubmission());
   return largest;
 }
 
-let largest: { variables: number; graphql: number } | undefined;
+let largest: Readonly<{ variables: number; graphql: number }> | undefined;
 
 /**
  * Counted from one signal, not by writing out all of them: `[`, the signals joined by `,`, `]`. Writing out the

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getOrMake } from '../platform/collections.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import { uuidv7 } from '../platform/ids.js';
 import { addCalendarDays } from '../platform/time.js';
@@ -20,14 +21,13 @@ export async function insertRoutings(em: EntityManager, routings: readonly NewRo
   if (routings.length === 0) return [];
   // A batch's routings share a handful of periods: each due moment is worked out once, not once per routing.
   const dueAt = new Map<number, string>();
-  const due = (days: number) => dueAt.get(days) ?? dueAt.set(days, addCalendarDays(now, days).toISOString()).get(days)!;
   const rows = routings.map((routing) => ({
     id: uuidv7(now.getTime()),
     signal_id: routing.signalId,
     recipient: routing.recipient,
     rule_id: routing.ruleId,
     protocol_version: routing.protocolVersion,
-    due_at: due(routing.dueDays),
+    due_at: getOrMake(dueAt, routing.dueDays, () => addCalendarDays(now, routing.dueDays).toISOString()),
   }));
   const payload = JSON.stringify(rows);
   await run(

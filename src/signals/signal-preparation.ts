@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
+import { getOrMake } from '../platform/collections.js';
 import { run, sqlf } from '../platform/database/sql.js';
 import type { FieldProblem } from '../platform/errors.js';
 import { uuidv7 } from '../platform/ids.js';
@@ -58,10 +59,8 @@ export async function prepareSignals(
   // Routing looks only at these facts (the submitter and the rules are the batch's): signals that share them share
   // their routings, which are worked out once.
   const routingsByFacts = new Map<string, readonly PlannedRouting[]>();
-  const routed = (draft: SignalDraft, providerIds: string[], route: () => readonly PlannedRouting[]) => {
-    const facts = `${draft.category} ${draft.severity} ${draft.possibleCriminalOffence} ${providerIds.join(' ')}`;
-    return routingsByFacts.get(facts) ?? routingsByFacts.set(facts, route()).get(facts)!;
-  };
+  const routed = (draft: SignalDraft, providerIds: string[], route: () => readonly PlannedRouting[]) =>
+    getOrMake(routingsByFacts, `${draft.category} ${draft.severity} ${draft.possibleCriminalOffence} ${providerIds.join(' ')}`, route);
   const prepared: Prepared[] = [];
   for (const { index, prefix, draft } of drafts) {
     const resolved = draft.refs.map((ref) => providers.lookup(ref.kind, ref.value));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { median } from './load.js';
+import type { BenchRow } from './results.js';
 
 /** The benchmark's data: batches to submit, the grown visits table, and the figures read from PostgreSQL. */
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
@@ -75,39 +76,50 @@ async function insertVisits(db: pg.Client, count: number, provider: string | nul
 }
 
 /**
- * p50 of the overlap check and of a primary-key lookup, alternating: over checks at providers drawn from the
- * planning with the hot provider as one check in ten (`overlap`, the bar's mix) and at the hot provider alone
- * (`hot`); index entries read per row returned at the hot provider.
+ * p50s of the overlap check and of a primary-key lookup, alternating, three ways: at the hot provider as plain
+ * queries (`hot`, planned at every call), the same as prepared statements (`prepared`: visit_plan's PL/pgSQL plans
+ * its statements once per session), and prepared at providers drawn from the planning by their share of visits
+ * with the hot provider one check in ten (`mixed`); index entries read per row returned at the hot provider.
  */
 export async function overlapStats(db: pg.Client, hot: string) {
   const sample = (await db.query<{ id: string }>('select id from visit tablesample system (1) limit 2000')).rows.map((row) => row.id);
   const planned = (await db.query<{ id: string }>('select provider_id as id from visit_provider tablesample system (1) limit 2000')).rows.map((row) => row.id);
-  // Both as prepared statements: the check runs inside visit_plan, whose PL/pgSQL plans its statements once per
-  // session, so planning the range expression anew for every call is not part of what the check costs.
-  const check = (provider: string, day: number) =>
-    db.query({
-      name: 'bench-overlap-check',
-      text: `select visit_id from visit_provider where provider_id = $1 and active
-         and time_window && visit_margin_window(tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'), 28)`,
-      values: [provider, new Date(Date.UTC(2021, 0, 1) + day * 86_400_000)],
-    });
+  const CHECK = `select visit_id from visit_provider where provider_id = $1 and active
+    and time_window && visit_margin_window(tstzrange($2::timestamptz, $2::timestamptz + interval '6 hours'), 28)`;
+  const LOOKUP = 'select * from visit where id = $1';
+  const at = (day: number) => new Date(Date.UTC(2021, 0, 1) + day * 86_400_000);
   const timed = async (run: () => Promise<unknown>) => {
     const started = process.hrtime.bigint();
     await run();
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
-  const [mixed, atHot, lookup]: number[][] = [[], [], []];
+  const series = { hot: [] as number[], lookup: [] as number[], prepared: [] as number[], mixed: [] as number[], preparedLookup: [] as number[] };
   for (let i = 0; i < 3000; i++) {
     const day = Math.floor(Math.random() * 3650);
-    mixed.push(await timed(() => check(i % 10 === 0 ? hot : planned[i % planned.length]!, day)));
-    atHot.push(await timed(() => check(hot, day)));
-    lookup.push(await timed(() => db.query({ name: 'bench-visit-by-id', text: 'select * from visit where id = $1', values: [sample[i % sample.length]] })));
+    const id = sample[i % sample.length];
+    series.hot.push(await timed(() => db.query(CHECK, [hot, at(day)])));
+    series.lookup.push(await timed(() => db.query(LOOKUP, [id])));
+    series.prepared.push(await timed(() => db.query({ name: 'bench-check', text: CHECK, values: [hot, at(day)] })));
+    series.mixed.push(await timed(() => db.query({ name: 'bench-check', text: CHECK, values: [i % 10 === 0 ? hot : planned[i % planned.length]!, at(day)] })));
+    series.preparedLookup.push(await timed(() => db.query({ name: 'bench-lookup', text: LOOKUP, values: [id] })));
   }
   const before = await indexReads(db);
   let returned = 0;
-  for (let day = 0; day < 3650; day += 73) returned += (await check(hot, day)).rowCount ?? 0;
+  for (let day = 0; day < 3650; day += 73) returned += (await db.query(CHECK, [hot, at(day)])).rowCount ?? 0;
   const entries = (await indexReads(db)) - before;
-  return { overlap: median(mixed), hot: median(atHot), lookup: median(lookup), entries, returned };
+  const p50 = Object.fromEntries(Object.entries(series).map(([name, values]) => [name, median(values)])) as Record<keyof typeof series, number>;
+  return { ...p50, entries, returned };
+}
+
+/** The P4 rows: each check against the lookup run the same way. */
+export function overlapRows(p4: Awaited<ReturnType<typeof overlapStats>>, label: string): BenchRow[] {
+  const row = (id: string, what: string, check: number, lookup: number): BenchRow =>
+    ({ id, what: `${what}, ${label} visits`, value: `${(check / lookup).toFixed(2)} (${check.toFixed(3)} ms / ${lookup.toFixed(3)} ms)`, target: '≤ 2', pass: check / lookup <= 2 });
+  return [
+    row('P4', 'overlap check p50 ÷ primary-key lookup p50, hot provider', p4.hot, p4.lookup),
+    row('P4-prepared', 'the same as prepared statements, as visit_plan runs the check', p4.prepared, p4.preparedLookup),
+    row('P4-mix', 'prepared, at providers drawn from the planning, the hot one a check in ten', p4.mixed, p4.preparedLookup),
+  ];
 }
 
 async function indexReads(db: pg.Client): Promise<number> {

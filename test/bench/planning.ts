@@ -1,3 +1,5 @@
+import { percentile, type LoadResult } from './load.js';
+import type { BenchRow } from './results.js';
 import { PLAN_BLOCK } from './setup.js';
 
 /**
@@ -32,4 +34,17 @@ export function planVariables(block: string[], i: number) {
 export function bareplan(block: string[], i: number): string {
   const { providerIds: [providerId], start } = planVariables(block, i).input;
   return JSON.stringify({ providerId, start });
+}
+
+/** P6-latency: planVisit's p50 and p99 at one client against the same-rows handler's. */
+export function latencyRow(api: LoadResult, bare: LoadResult): BenchRow {
+  const [p50, p99] = [0.5, 0.99].map((share) => percentile(api.latencies, share) / percentile(bare.latencies, share)) as [number, number];
+  const ms = (values: number[], share: number) => percentile(values, share).toFixed(2);
+  return {
+    id: 'P6-latency',
+    what: 'planVisit p50 and p99 at 1 client ÷ the same-rows handler’s',
+    value: `p50 ${p50.toFixed(2)} (${ms(api.latencies, 0.5)} / ${ms(bare.latencies, 0.5)} ms), p99 ${p99.toFixed(2)} (${ms(api.latencies, 0.99)} / ${ms(bare.latencies, 0.99)} ms)`,
+    target: '≤ 2 each',
+    pass: p50 <= 2 && p99 <= 2,
+  };
 }

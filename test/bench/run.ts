@@ -11,9 +11,10 @@ import { startScratchDatabase } from '../../src/platform/database/scratch.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { print } from 'graphql';
 import { bridgeRouteTable } from '../../openapi-bridge/bridge.js';
-import { growVisits, mb, oneSignal, overlapStats, rawBatch, recipientsOfApiSignals, rss, sameRowsBatch, signalBatch } from './data.js';
-import { load, percentile } from './load.js';
-import { bareplan, PlanBlocks, planVariables } from './planning.js';
+import { growVisits, mb, oneSignal, overlapRows, overlapStats, rawBatch, recipientsOfApiSignals, rss, sameRowsBatch, signalBatch } from './data.js';
+import { measureCpu, planCpuRow, postmasterOf, type CpuPerRequest } from './cpu.js';
+import { load } from './load.js';
+import { bareplan, latencyRow, PlanBlocks, planVariables } from './planning.js';
 import { printResults, saveResults, type BenchRow } from './results.js';
 import { setUpBench } from './setup.js';
 
@@ -101,9 +102,15 @@ try {
   }
 
   // The API side of P6 and P6-single, and of P7 and P7-single: the same run against another baseline.
+  // The CPU each side of P6 spends per plan, its process and PostgreSQL apart (the last round's; cpu.ts).
+  const postmaster = await postmasterOf(db);
+  const planCpu: { api?: CpuPerRequest; bare?: CpuPerRequest } = {};
   const apiPlans = async (seconds: number) => {
     const block = blocks.next();
-    return (await load({ port: api.port, path: '/graphql', concurrency: 8, seconds, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(block, i)) })).perSecond;
+    const { result, cpu } = await measureCpu(api.child.pid!, postmaster, () =>
+      load({ port: api.port, path: '/graphql', concurrency: 8, seconds, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(block, i)) }));
+    planCpu.api = cpu;
+    return result.perSecond;
   };
   const apiSignals = async (seconds: number) => {
     const prefix = fresh('api');
@@ -137,7 +144,10 @@ try {
       api: apiPlans,
       bare: async (seconds: number) => {
         const block = blocks.next();
-        return (await load({ port: bare.port, path: '/plan', concurrency: 8, seconds, check: (_status, body) => Boolean(JSON.parse(body).id), body: (i) => bareplan(block, i) })).perSecond;
+        const { result, cpu } = await measureCpu(bare.child.pid!, postmaster, () =>
+          load({ port: bare.port, path: '/plan', concurrency: 8, seconds, check: (_status, body) => Boolean(JSON.parse(body).id), body: (i) => bareplan(block, i) }));
+        planCpu.bare = cpu;
+        return result.perSecond;
       },
     },
     {
@@ -217,6 +227,7 @@ try {
       ratios.push(`${apiRate.toFixed(0)}/${bareRate.toFixed(0)}`);
     }
     results.push({ id: pair.id, what: pair.what, value: `${worst.toFixed(2)} (${ratios.join(', ')})`, target: `≥ ${pair.target}`, pass: worst >= pair.target });
+    if (pair.id === 'P6') results.push(planCpuRow(planCpu.api!, planCpu.bare!));
   }
 
   log('P6-latency: planVisit and the same-rows handler at 1 client');
@@ -224,15 +235,7 @@ try {
     const [apiBlock, bareBlock] = [blocks.next(), blocks.next()];
     const apiRun = await load({ port: api.port, path: '/graphql', concurrency: 1, seconds: SECONDS * 2, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(apiBlock, i)) });
     const bareRun = await load({ port: bare.port, path: '/plan', concurrency: 1, seconds: SECONDS * 2, body: (i) => bareplan(bareBlock, i) });
-    const [p50, p99] = [0.5, 0.99].map((share) => percentile(apiRun.latencies, share) / percentile(bareRun.latencies, share)) as [number, number];
-    const ms = (values: number[], share: number) => percentile(values, share).toFixed(2);
-    results.push({
-      id: 'P6-latency',
-      what: 'planVisit p50 and p99 at 1 client ÷ the same-rows handler’s',
-      value: `p50 ${p50.toFixed(2)} (${ms(apiRun.latencies, 0.5)} / ${ms(bareRun.latencies, 0.5)} ms), p99 ${p99.toFixed(2)} (${ms(apiRun.latencies, 0.99)} / ${ms(bareRun.latencies, 0.99)} ms)`,
-      target: '≤ 2 each',
-      pass: p50 <= 2 && p99 <= 2,
-    });
+    results.push(latencyRow(apiRun, bareRun));
   }
 
   log('P6 (database only): visit_plan ÷ single-row INSERT, 8 connections');
@@ -278,11 +281,10 @@ try {
       const after = rss(api.child.pid!);
       results.push({ id: 'P8', what: 'API RSS after 100 k signals and 1 M visits ÷ idle', value: `${(after / idle).toFixed(2)} (${mb(after)} / ${mb(idle)})`, target: '≤ 1.5', pass: after / idle <= 1.5 });
     }
-    const { overlap, hot, lookup, entries, returned } = await overlapStats(db, providers[0]!);
+    const p4 = await overlapStats(db, providers[0]!);
     const label = target >= 10_000_000 ? '10 M' : '1 M';
-    const ratio = (check: number) => `${(check / lookup).toFixed(2)} (${check.toFixed(3)} ms / ${lookup.toFixed(3)} ms)`;
-    results.push({ id: 'P4', what: `overlap check p50 ÷ primary-key lookup p50, ${label} visits, the hot provider one check in ten`, value: ratio(overlap), target: '≤ 2', pass: overlap / lookup <= 2 });
-    results.push({ id: 'P4-hot', what: `the same at the hot provider alone (5,000 visits, about 80 in each margin), ${label} visits`, value: ratio(hot), target: '(reference)', pass: null });
+    results.push(...overlapRows(p4, label));
+    const { entries, returned } = p4;
     results.push({ id: 'P5', what: `index entries read ÷ rows returned, hot provider, ${label} visits`, value: `${(entries / returned).toFixed(2)} (${entries} / ${returned})`, target: '≤ 1.5', pass: entries / returned <= 1.5 });
   }
   await db.end();
