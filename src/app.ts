@@ -80,48 +80,68 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? (() => new Date());
   const metrics = new Metrics();
   const { orm, replica } = await openPools(options, metrics);
-  const authenticator = createAuthenticator(options, clock);
-  const audit = startAuditing(options, orm);
-  const withGraphiql = config.environment === 'development' && graphiqlAvailable();
-  // Demo personas exist only in development: GraphiQL and the console's sign-in page offer them.
-  const personas: DemoPersona[] = config.environment === 'development' && options.demoPersonas ? await options.demoPersonas() : [];
+  // What has started so far, stopped again (latest first) when a later step fails: a failed start leaves no pool,
+  // timer or listener behind in the process that called it.
+  const started: Array<() => Promise<unknown>> = [() => orm.close(), async () => replica?.close()];
+  try {
+    const authenticator = createAuthenticator(options, clock);
+    const audit = startAuditing(options, orm);
+    started.push(() => audit.stop());
+    const withGraphiql = config.environment === 'development' && graphiqlAvailable();
+    // Demo personas exist only in development: GraphiQL and the console's sign-in page offer them.
+    const personas: DemoPersona[] = config.environment === 'development' && options.demoPersonas ? await options.demoPersonas() : [];
 
-  const schema = await buildGraphQLSchema();
-  const apollo = await startApollo(options, schema, metrics, withGraphiql ? () => graphiqlPage('/graphql', personas) : undefined);
-  const { http, metricsHttp } = createServers(options, { orm, metrics, personas, withGraphiql });
+    const schema = await buildGraphQLSchema();
+    const apollo = await startApollo(options, schema, metrics, withGraphiql ? () => graphiqlPage('/graphql', personas) : undefined);
+    started.push(() => apollo.stop());
+    const { http, metricsHttp } = createServers(options, { orm, metrics, personas, withGraphiql });
+    started.push(() => http.close(), async () => metricsHttp?.close());
 
-  const settings = domainSettings(options);
-  const deliveries = createDeliveries({ orm, clock, settings, metrics, logger, pollMs: config.webhookPollMs });
-  const overdue = startOverdueSweep(orm, clock, logger);
-  const contextOf = httpContexts({ orm, replica, authenticator, auditWriter: audit.writer, settings, clock, logger, statementLimit: config.requestStatementLimit });
-  const limitChanges = await registerGraphql(http, apollo, contextOf, config.mutationsPerMinute);
-  await registerBridge(http, { apollo, schema, context: contextOf, limitChanges, docs: config.apiDocs, logger, eventSource: config.eventSource });
+    const settings = domainSettings(options);
+    const deliveries = createDeliveries({ orm, clock, settings, metrics, logger, pollMs: config.webhookPollMs });
+    started.push(() => deliveries.stop());
+    const overdue = startOverdueSweep(orm, clock, logger);
+    started.push(() => overdue.stop());
+    const contextOf = httpContexts({ orm, replica, authenticator, auditWriter: audit.writer, settings, clock, logger, statementLimit: config.requestStatementLimit });
+    const limitChanges = await registerGraphql(http, apollo, contextOf, config.mutationsPerMinute);
+    await registerBridge(http, { apollo, schema, context: contextOf, limitChanges, docs: config.apiDocs, logger, eventSource: config.eventSource });
 
-  if (config.webhookPollMs > 0) deliveries.start();
+    if (config.webhookPollMs > 0) deliveries.start();
 
-  let closed = false;
-  return {
-    http,
-    metricsHttp,
-    orm,
-    metrics,
-    auditCheckpoint: audit.checkpointer,
-    settings,
-    deliveries,
-    announceOverdue: overdue.announce,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await http.close();
-      await metricsHttp?.close();
-      await overdue.stop();
-      await deliveries.stop();
-      await apollo.stop();
-      await audit.stop();
-      await orm.close();
-      await replica?.close();
-    },
-  };
+    let closed = false;
+    return {
+      http,
+      metricsHttp,
+      orm,
+      metrics,
+      auditCheckpoint: audit.checkpointer,
+      settings,
+      deliveries,
+      announceOverdue: overdue.announce,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await http.close();
+        await metricsHttp?.close();
+        await overdue.stop();
+        await deliveries.stop();
+        await apollo.stop();
+        await audit.stop();
+        await orm.close();
+        await replica?.close();
+      },
+    };
+  } catch (error) {
+    await stopStarted(started, logger);
+    throw error;
+  }
+}
+
+/** Stops what a failed start had started, latest first; a part that will not stop is logged, and the rest still stopped. */
+async function stopStarted(started: Array<() => Promise<unknown>>, logger: Logger): Promise<void> {
+  for (const stop of started.reverse()) {
+    await stop().catch((error: unknown) => logger.error({ err: error }, 'a part of a failed start could not be stopped'));
+  }
 }
 
 /** The application role's pool, and the read replica's when DATABASE_READ_URL names one. */

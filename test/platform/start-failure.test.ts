@@ -1,0 +1,39 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { startTestApp, type TestDatabase } from '../support/test-app.js';
+
+/** Connections to `database` that are still open, other than the one counting them. */
+async function openConnections(database: TestDatabase): Promise<number> {
+  const admin = new pg.Client({ connectionString: database.adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ count: number }>(
+      'select count(*)::int as count from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    return rows[0]!.count;
+  } finally {
+    await admin.end();
+  }
+}
+
+describe('a start that fails halfway', () => {
+  it('closes the pools it had opened and rethrows the failure', async () => {
+    let database: TestDatabase | undefined;
+    const failure = new Error('the demo personas could not be made');
+    await expect(
+      startTestApp({
+        env: { NODE_ENV: 'development' },
+        prepareDatabase: async (prepared) => void (database = prepared),
+        demoPersonas: async () => Promise.reject(failure),
+      }),
+    ).rejects.toBe(failure);
+    // The pool's sockets close asynchronously once it has ended; the server sees them go a moment later.
+    const deadline = Date.now() + 5_000;
+    let open = await openConnections(database!);
+    while (open > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      open = await openConnections(database!);
+    }
+    expect(open).toBe(0);
+  });
+});
