@@ -80,9 +80,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? (() => new Date());
   const metrics = new Metrics();
   const { orm, replica } = await openPools(options, metrics);
-  // What has started so far, stopped again (latest first) when a later step fails: a failed start leaves no pool,
-  // timer or listener behind in the process that called it.
-  const started: Array<() => Promise<unknown>> = [() => orm.close(), async () => replica?.close()];
+  // What has started, in order. close() stops it all, latest first; so does a later step that fails, so that a
+  // failed start leaves no pool, timer or listener behind in the process that called it.
+  const started: Array<() => Promise<unknown>> = [async () => replica?.close(), () => orm.close()];
   try {
     const authenticator = createAuthenticator(options, clock);
     const audit = startAuditing(options, orm);
@@ -94,21 +94,21 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const schema = await buildGraphQLSchema();
     const apollo = await startApollo(options, schema, metrics, withGraphiql ? () => graphiqlPage('/graphql', personas) : undefined);
     started.push(() => apollo.stop());
-    const { http, metricsHttp } = createServers(options, { orm, metrics, personas, withGraphiql });
-    started.push(() => http.close(), async () => metricsHttp?.close());
-
     const settings = domainSettings(options);
     const deliveries = createDeliveries({ orm, clock, settings, metrics, logger, pollMs: config.webhookPollMs });
     started.push(() => deliveries.stop());
     const overdue = startOverdueSweep(orm, clock, logger);
     started.push(() => overdue.stop());
+    // Last to start, first to stop: no request arrives once the rest is going down.
+    const { http, metricsHttp } = createServers(options, { orm, metrics, personas, withGraphiql });
+    started.push(async () => metricsHttp?.close(), () => http.close());
+
     const contextOf = httpContexts({ orm, replica, authenticator, auditWriter: audit.writer, settings, clock, logger, statementLimit: config.requestStatementLimit });
     const limitChanges = await registerGraphql(http, apollo, contextOf, config.mutationsPerMinute);
     await registerBridge(http, { apollo, schema, context: contextOf, limitChanges, docs: config.apiDocs, logger, eventSource: config.eventSource });
-
     if (config.webhookPollMs > 0) deliveries.start();
 
-    let closed = false;
+    let closing: Promise<void> | undefined;
     return {
       http,
       metricsHttp,
@@ -118,30 +118,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
       settings,
       deliveries,
       announceOverdue: overdue.announce,
-      async close() {
-        if (closed) return;
-        closed = true;
-        await http.close();
-        await metricsHttp?.close();
-        await overdue.stop();
-        await deliveries.stop();
-        await apollo.stop();
-        await audit.stop();
-        await orm.close();
-        await replica?.close();
-      },
+      close: () => (closing ??= stopInTurn([...started].reverse())),
     };
   } catch (error) {
-    await stopStarted(started, logger);
+    for (const stop of started.reverse()) {
+      await stop().catch((failure: unknown) => logger.error({ err: failure }, 'a part of a failed start could not be stopped'));
+    }
     throw error;
   }
 }
 
-/** Stops what a failed start had started, latest first; a part that will not stop is logged, and the rest still stopped. */
-async function stopStarted(started: Array<() => Promise<unknown>>, logger: Logger): Promise<void> {
-  for (const stop of started.reverse()) {
-    await stop().catch((error: unknown) => logger.error({ err: error }, 'a part of a failed start could not be stopped'));
-  }
+/** Stops each part after the one before it has stopped; the first failure ends close() with that error. */
+async function stopInTurn(stops: ReadonlyArray<() => Promise<unknown>>): Promise<void> {
+  for (const stop of stops) await stop();
 }
 
 /** The application role's pool, and the read replica's when DATABASE_READ_URL names one. */
