@@ -138,7 +138,7 @@ try {
     },
     {
       id: 'P6',
-      warmUp: false, // each planning run takes one of the nine fresh blocks; none is left for a warm-up
+      warmUp: false, // each planning run takes a fresh block of seeded providers; the nine do not stretch to warm-ups
       what: 'planVisit ÷ a bare handler writing the same rows (visit, provider row, history, conflicts, their events, audit) in one round trip, 8 clients',
       target: 0.5,
       api: apiPlans,

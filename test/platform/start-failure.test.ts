@@ -2,13 +2,13 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startTestApp, type TestDatabase } from '../support/test-app.js';
 
-/** Connections to `database` that are still open, other than the one counting them. */
+/** Client connections to `database` that are still open, other than the one counting them (not autovacuum's). */
 async function openConnections(database: TestDatabase): Promise<number> {
   const admin = new pg.Client({ connectionString: database.adminUrl });
   await admin.connect();
   try {
     const { rows } = await admin.query<{ count: number }>(
-      'select count(*)::int as count from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      "select count(*)::int as count from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()",
     );
     return rows[0]!.count;
   } finally {
