@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { Arg, createUnionType, Ctx, Field, Info, ObjectType, Query, Resolver } from 'type-graphql';
 import { Public } from '../access/operation-access.js';
+import { getOrMake } from '../platform/collections.js';
 import { BadUserInputError, InputProblems } from '../platform/errors.js';
 import { ListSize } from '../platform/graphql/cost-limit.js';
 import { AnyScalar, printSubgraphSdl } from '../platform/graphql/federation.js';
@@ -58,11 +59,7 @@ export class FederationResolver {
   ): Promise<Array<object | null>> {
     const keys = checkRepresentations(representations);
     const byType = new Map<string, Set<string>>();
-    for (const { typename, key } of keys) {
-      const values = byType.get(typename);
-      if (values) values.add(key);
-      else byType.set(typename, new Set([key]));
-    }
+    for (const { typename, key } of keys) getOrMake(byType, typename, () => new Set<string>()).add(key);
     const resolved = new Map<string, Map<string, object | undefined>>();
     await Promise.all([...byType].map(async ([typename, values]) => resolved.set(typename, await resolveKind(context, typename, values))));
     return keys.map(({ typename, key }) => {

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../access/viewer.js';
-import { canonicalJson } from '../audit/canonical.js';
 import { fragment, isoTimestamp, run, sqlf } from '../platform/database/sql.js';
 import { uuidv7 } from '../platform/ids.js';
 import { calendarDay, startOfDutchDay } from '../platform/time.js';
 import { requireViewer, type RequestContext } from '../request-context.js';
 import { OM_AANGIFTE, ruleSetValidOn } from './routing-rules.js';
 import { insertRoutings } from './routing-writes.js';
-import { RoutingStatus } from './signal.enums.js';
+import { RoutingStatus, Severity, SignalCategory } from './signal.enums.js';
+import { contentHash } from './signal-preparation.js';
 import { routingColumns, routingStatusSql, type RoutingRow } from './signal.queries.js';
 
 /** The organisation that decides on criminal prosecution: una via turns on its routings. */
@@ -117,15 +116,14 @@ async function signalForReport(
   const id = uuidv7(context.now().getTime());
   const externalId = `AANGIFTE-${report.reportId}`;
   const summary = `Aangifte bij het Openbaar Ministerie (${report.legalBasis})`;
-  const occurredAt = startOfDutchDay(report.imposedOn).toISOString();
-  const contentHash = createHash('sha256')
-    .update(canonicalJson({ externalId, category: 'OVERIG', severity: 'HIGH', possibleCriminalOffence: true, providers: [report.providerId], occurredAt, summary, subject: null }))
-    .digest();
+  const occurredAt = startOfDutchDay(report.imposedOn);
+  const content = { externalId, category: SignalCategory.OVERIG, severity: Severity.HIGH, possibleCriminalOffence: true, occurredAt, summary };
+  const fingerprint = contentHash(content, [report.providerId], null);
   await run(
     em,
     sqlf`insert into signal (id, source_organisation, external_id, content_hash, category, severity, possible_criminal_offence,
         occurred_at, received_at, summary, provider_ids, subject_pseudonym, submitted_by)
-      values (${id}, ${viewer.organisation}, ${externalId}, ${contentHash}, 'OVERIG', 'HIGH', true, ${occurredAt}, ${context.now()}, ${summary},
+      values (${id}, ${viewer.organisation}, ${externalId}, ${fingerprint}, ${content.category}, ${content.severity}, true, ${occurredAt}, ${context.now()}, ${summary},
         array[${report.providerId}]::uuid[], null, ${viewer.sub})`,
   );
   return id;

@@ -59,8 +59,6 @@ export async function prepareSignals(
   // Routing looks only at these facts (the submitter and the rules are the batch's): signals that share them share
   // their routings, which are worked out once.
   const routingsByFacts = new Map<string, readonly PlannedRouting[]>();
-  const routed = (draft: SignalDraft, providerIds: string[], route: () => readonly PlannedRouting[]) =>
-    getOrMake(routingsByFacts, `${draft.category} ${draft.severity} ${draft.possibleCriminalOffence} ${providerIds.join(' ')}`, route);
   const prepared: Prepared[] = [];
   for (const { index, prefix, draft } of drafts) {
     const resolved = draft.refs.map((ref) => providers.lookup(ref.kind, ref.value));
@@ -84,7 +82,7 @@ export async function prepareSignals(
       providerIds,
       pseudonym,
       contentHash: contentHash(draft, providerIds, pseudonym),
-      routings: routed(draft, providerIds, () =>
+      routings: getOrMake(routingsByFacts, `${draft.category} ${draft.severity} ${draft.possibleCriminalOffence} ${providerIds.join(' ')}`, () =>
         routeSignal({
           category: draft.category,
           severity: draft.severity,
@@ -109,7 +107,7 @@ function describe(kind: RefKind): string {
  * whose keys are written in sorted order is that text already; test/signals/content-hash.test.ts holds it to
  * canonicalJson's, so stored fingerprints keep matching.
  */
-export function contentHash(draft: SignalDraft, providerIds: string[], pseudonym: Buffer | null): Buffer {
+export function contentHash(draft: SignalContent, providerIds: readonly string[], pseudonym: Buffer | null): Buffer {
   const content = {
     category: draft.category,
     externalId: draft.externalId,
@@ -122,6 +120,9 @@ export function contentHash(draft: SignalDraft, providerIds: string[], pseudonym
   };
   return hash('sha256', JSON.stringify(content), 'buffer');
 }
+
+/** What the content hash covers, besides the providers and the subject. */
+export type SignalContent = Pick<SignalDraft, 'externalId' | 'category' | 'severity' | 'possibleCriminalOffence' | 'occurredAt' | 'summary'>;
 
 /** All providers the drafts name, within the submitter's reach, in one query. */
 async function resolveProviders(em: EntityManager, viewer: Viewer, drafts: readonly SignalDraft[]) {
@@ -151,10 +152,7 @@ async function resolveProviders(em: EntityManager, viewer: Viewer, drafts: reado
   for (const provider of rows) {
     for (const kind of Object.keys(key) as RefKind[]) {
       const value = key[kind](provider);
-      if (value === null) continue;
-      const found = index.get(`${kind}:${value}`);
-      if (found) found.push(provider);
-      else index.set(`${kind}:${value}`, [provider]);
+      if (value !== null) getOrMake(index, `${kind}:${value}`, () => []).push(provider);
     }
   }
   return {
