@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstorableVariable } from '../../src/platform/graphql/text-guard.js';
+import { Role, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The first implementation, which built every path on the way down: the reference for the answers. */
 function reference(value: unknown, path: string): string | undefined {
@@ -37,5 +38,28 @@ describe('text that cannot be stored, in the variables', () => {
     expect(unstorableVariable({ input: { ['k\ud800']: 1 } })).toBe('input');
     expect(unstorableVariable({ ['\u0000']: 1 })).toBe('variables');
     expect(unstorableVariable({ input: [{ summary: '\ud83d\ude00' }] })).toBeUndefined();
+  });
+});
+
+describe('text that cannot be stored, in the query itself', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  // The literal check is made once per parsed document; Apollo gives every request with the same text that document.
+  it('is refused every time the same query comes, and a query with storable literals answers every time', async () => {
+    const client = await t.as('IGJ', [Role.PLANNER]);
+    // A NUL written as an escape; GraphQL's parser itself refuses an escaped lone surrogate.
+    const query = '{ providers(first: 1, filter: { name: "a\\u0000b" }) { edges { node { id } } } }';
+    for (let time = 0; time < 3; time++) {
+      const refusal = await client.fails(query);
+      expect([refusal.code, refusal.field, refusal.result.status]).toEqual(['BAD_USER_INPUT', 'query', 400]);
+    }
+    for (let time = 0; time < 3; time++) {
+      const answer = await client.request('{ providers(first: 1, filter: { name: "zorg \\ud83d\\ude00" }) { edges { node { id } } } }');
+      expect([answer.status, answer.errors]).toEqual([200, undefined]);
+    }
   });
 });

@@ -65,12 +65,17 @@ function stepsToBad(value: unknown): Array<string | number> | undefined {
   return undefined;
 }
 
+/** Whether each document seen holds a literal that cannot be stored: Apollo hands the same parsed document to every request with its query text. */
+const literalsChecked = new WeakMap<DocumentNode, string | undefined>();
+
 function badLiteral(document: DocumentNode): string | undefined {
+  if (literalsChecked.has(document)) return literalsChecked.get(document);
   let found: string | undefined;
   visit(document, {
     [Kind.STRING]: (node) => {
       if (!found && !storable(node.value)) found = 'query';
     },
   });
+  literalsChecked.set(document, found);
   return found;
 }

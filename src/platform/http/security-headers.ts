@@ -1,11 +1,11 @@
-import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 
 /**
  * The security headers of the NL API Design Rules (/core/transport/security-headers), on every answer: the API's,
- * the REST bridge's, the health probes', errors and pages. @fastify/helmet sets the fixed ones; the
- * Content-Security-Policy depends on what is answered, so it is set here when the answer is known.
+ * the REST bridge's, the health probes', errors and pages. helmet sets the fixed ones, from middleware made once
+ * per process (@fastify/helmet made it again for every request); the Content-Security-Policy depends on what is
+ * answered, so it is set when the answer is known.
  */
 
 /** For everything that is not a page (JSON, problem+json, CloudEvents, scripts, metrics): nothing may load. */
@@ -30,11 +30,11 @@ const HEADERS = {
   crossOriginResourcePolicy: false,
 } as const;
 
-/** For answers Fastify gives before any hook of a route ran (a URL that does not decode): the same headers. */
-const fallback = helmet(HEADERS);
+/** Sets the fixed headers on a response. */
+const fixedHeaders = helmet(HEADERS);
 
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  void app.register(fastifyHelmet, { global: true, ...HEADERS });
+  app.addHook('onRequest', (request, reply, done) => fixedHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   app.addHook('onSend', async (request, reply, payload) => {
     finishSecurityHeaders(request, reply);
     return payload;
@@ -46,7 +46,7 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
  * which the server's frameworkErrors handler passes here before sending).
  */
 export function finishSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  if (!reply.raw.hasHeader('x-content-type-options') && !reply.hasHeader('x-content-type-options')) fallback(request.raw, reply.raw, () => {});
+  if (!reply.raw.hasHeader('x-content-type-options') && !reply.hasHeader('x-content-type-options')) fixedHeaders(request.raw, reply.raw, () => {});
   const type = String(reply.getHeader('content-type') ?? '');
   reply.header('content-security-policy', type.startsWith('text/html') ? PAGE_CSP : API_CSP);
   // API answers are never stored; the libraries' static files say how long they keep (GraphiQL, docs).
