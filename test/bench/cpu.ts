@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { LoadResult } from './load.js';
+import { percentile, type LoadResult } from './load.js';
 import type { BenchRow } from './results.js';
 
 /**
@@ -76,6 +76,25 @@ export function planCpuRow(api: CpuPerRequest, bare: CpuPerRequest): BenchRow {
     what: 'CPU per plan at 8 clients, process + PostgreSQL: planVisit through the API, and the same-rows handler (last round of P6)',
     value: `API ${ms(api.process)} + ${ms(api.database)} ms, handler ${ms(bare.process)} + ${ms(bare.database)} ms; one Node thread at ${ms(api.process)} ms a plan: about ${oneThread.toFixed(0)} a second, ${(oneThread / bare.perSecond).toFixed(2)} of the handler's ${bare.perSecond.toFixed(0)}, with a free database`,
     target: '(P6 ceiling, estimate)',
+    pass: null,
+  };
+}
+
+/**
+ * P6-latency beside the CPU: the mean CPU time per plan at one client, each side's process and the cluster, set
+ * against that side's own p50. Both include the work beside the requests (garbage collection threads, background
+ * loops, the WAL writer, autovacuum) and are means, so they bound nothing; a sum near the p50 says a side's
+ * answers take as long as its work, not its waiting.
+ */
+export function latencyCpuRow(api: CpuPerRequest, apiRun: LoadResult, bare: CpuPerRequest, bareRun: LoadResult): BenchRow {
+  const ms = (value: number) => value.toFixed(2);
+  const side = (name: string, cpu: CpuPerRequest, run: LoadResult) =>
+    `${name} ${ms(cpu.process)} + ${ms(cpu.database)} = ${ms(cpu.process + cpu.database)} ms against its p50 of ${ms(percentile(run.latencies, 0.5))} ms`;
+  return {
+    id: 'P6-latency-cpu',
+    what: 'mean CPU per plan at 1 client, process + PostgreSQL, against each side’s p50: planVisit through the API, and the same-rows handler (P6-latency’s runs)',
+    value: `${side('API', api, apiRun)}; ${side('handler', bare, bareRun)}`,
+    target: '(P6-latency, context)',
     pass: null,
   };
 }

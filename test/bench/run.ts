@@ -12,7 +12,7 @@ import { createLogger } from '../../src/platform/logging.js';
 import { print } from 'graphql';
 import { bridgeRouteTable } from '../../openapi-bridge/bridge.js';
 import { growVisits, mb, oneSignal, overlapRows, overlapStats, rawBatch, recipientsOfApiSignals, rss, sameRowsBatch, signalBatch } from './data.js';
-import { measureCpu, planCpuRow, postmasterOf, type CpuPerRequest } from './cpu.js';
+import { latencyCpuRow, measureCpu, planCpuRow, postmasterOf, type CpuPerRequest } from './cpu.js';
 import { load } from './load.js';
 import { bareplan, latencyRow, PlanBlocks, planVariables } from './planning.js';
 import { printResults, saveResults, type BenchRow } from './results.js';
@@ -234,9 +234,11 @@ try {
   log('P6-latency: planVisit and the same-rows handler at 1 client');
   {
     const [apiBlock, bareBlock] = [blocks.next(), blocks.next()];
-    const apiRun = await load({ port: api.port, path: '/graphql', concurrency: 1, seconds: SECONDS * 2, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(apiBlock, i)) });
-    const bareRun = await load({ port: bare.port, path: '/plan', concurrency: 1, seconds: SECONDS * 2, body: (i) => bareplan(bareBlock, i) });
-    results.push(latencyRow(apiRun, bareRun));
+    const { result: apiRun, cpu: apiCpu } = await measureCpu(api.child.pid!, postmaster, () =>
+      load({ port: api.port, path: '/graphql', concurrency: 1, seconds: SECONDS * 2, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(apiBlock, i)) }));
+    const { result: bareRun, cpu: bareCpu } = await measureCpu(bare.child.pid!, postmaster, () =>
+      load({ port: bare.port, path: '/plan', concurrency: 1, seconds: SECONDS * 2, body: (i) => bareplan(bareBlock, i) }));
+    results.push(latencyRow(apiRun, bareRun), latencyCpuRow(apiCpu, apiRun, bareCpu, bareRun));
   }
 
   log('P6 (database only): visit_plan ÷ single-row INSERT, 8 connections');
@@ -285,8 +287,6 @@ try {
     const p4 = await overlapStats(db, providers[0]!);
     const label = target >= 10_000_000 ? '10 M' : '1 M';
     results.push(...overlapRows(p4, label));
-    const { entries, returned } = p4;
-    results.push({ id: 'P5', what: `index entries read ÷ rows returned, hot provider, ${label} visits`, value: `${(entries / returned).toFixed(2)} (${entries} / ${returned})`, target: '≤ 1.5', pass: entries / returned <= 1.5 });
   }
   await db.end();
 } finally {

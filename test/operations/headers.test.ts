@@ -8,12 +8,20 @@ const EXPECTED = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
+  // helmet's other defaults, kept
+  'cross-origin-opener-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
 };
 
 type Injected = Awaited<ReturnType<TestApp['app']['http']['inject']>>;
 
 function expectSecurityHeaders(what: string, response: Injected, page = false): void {
   for (const [name, value] of Object.entries(EXPECTED)) expect(response.headers[name], `${what}: ${name}`).toBe(value);
+  expect(response.headers['x-powered-by'], `${what}: x-powered-by`).toBeUndefined();
   expect(response.headers['content-security-policy'], `${what}: CSP`).toBe(page ? PAGE_CSP : API_CSP);
   expect(String(response.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
   expect(response.headers['cache-control'], `${what}: cache-control`).toBeDefined();
