@@ -118,19 +118,29 @@ export async function buildApp(options: AppOptions): Promise<App> {
       settings,
       deliveries,
       announceOverdue: overdue.announce,
-      close: () => (closing ??= stopInTurn([...started].reverse())),
+      close: () => (closing ??= closeInTurn([...started].reverse(), logger)),
     };
   } catch (error) {
-    for (const stop of started.reverse()) {
-      await stop().catch((failure: unknown) => logger.error({ err: failure }, 'a part of a failed start could not be stopped'));
-    }
+    for (const failure of await stopEach(started.reverse())) logger.error({ err: failure }, 'a part of a failed start could not be stopped');
     throw error;
   }
 }
 
-/** Stops each part after the one before it has stopped; the first failure ends close() with that error. */
-async function stopInTurn(stops: ReadonlyArray<() => Promise<unknown>>): Promise<void> {
-  for (const stop of stops) await stop();
+/**
+ * Stops each part after the one before it has stopped — every part, also after one failed, so that a failure
+ * early in the order (a timer, a worker) does not leave the pools open; the failures, in that order.
+ */
+async function stopEach(stops: ReadonlyArray<() => Promise<unknown>>): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const stop of stops) await stop().catch((failure: unknown) => failures.push(failure));
+  return failures;
+}
+
+/** close(): every part stopped; then it fails with the first failure, and the later ones are logged. */
+async function closeInTurn(stops: ReadonlyArray<() => Promise<unknown>>, logger: Logger): Promise<void> {
+  const failures = await stopEach(stops);
+  for (const failure of failures.slice(1)) logger.error({ err: failure }, 'a part could not be stopped');
+  if (failures.length > 0) throw failures[0];
 }
 
 /** The application role's pool, and the read replica's when DATABASE_READ_URL names one. */

@@ -27,13 +27,29 @@ describe('a start that fails halfway', () => {
         demoPersonas: async () => Promise.reject(failure),
       }),
     ).rejects.toBe(failure);
-    // The pool's sockets close asynchronously once it has ended; the server sees them go a moment later.
-    const deadline = Date.now() + 5_000;
-    let open = await openConnections(database!);
-    while (open > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      open = await openConnections(database!);
-    }
-    expect(open).toBe(0);
+    expect(await connectionsOnceClosed(database!)).toBe(0);
   });
 });
+
+describe('a close where one part will not stop', () => {
+  it('still stops the parts after it, the pools last, and then fails with that part’s error', async () => {
+    let database: TestDatabase | undefined;
+    const t = await startTestApp({ prepareDatabase: async (prepared) => void (database = prepared) });
+    const failure = new Error('the delivery worker would not stop');
+    // The delivery worker stops before the pools: before this change, close() ended there and left them open.
+    t.app.deliveries.stop = () => Promise.reject(failure);
+    await expect(t.close()).rejects.toBe(failure);
+    expect(await connectionsOnceClosed(database!)).toBe(0);
+  });
+});
+
+/** The pool's sockets close asynchronously once it has ended; the server sees them go a moment later. */
+async function connectionsOnceClosed(database: TestDatabase): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  let open = await openConnections(database);
+  while (open > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open = await openConnections(database);
+  }
+  return open;
+}

@@ -205,9 +205,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return (await owner).em.fork();
     },
     async close() {
-      await app.close();
-      await pool.end();
-      if (owner) await (await owner).close();
+      try {
+        await app.close();
+      } finally {
+        await pool.end();
+        if (owner) await (await owner).close();
+      }
     },
   };
 }
