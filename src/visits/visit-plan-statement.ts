@@ -1,7 +1,7 @@
 import { locationInReachSql, organisationsReachingSql, providerVisibleSql, type LocationPlace } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { auditInsertSql } from '../audit/index.js';
-import { fragment, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, runPrepared, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
@@ -40,7 +40,7 @@ export async function planInOneStatement(context: RequestContext, viewer: Viewer
   const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select ok from verdict) and (select count(*) >= 0 from planned)'));
   let row: StatementRow;
   try {
-    [row] = (await run<StatementRow>(context.em, planStatement(context, viewer, draft, id, audit))) as [StatementRow];
+    [row] = (await runPrepared<StatementRow>(context.em, planStatement(context, viewer, draft, id, audit))) as [StatementRow];
   } catch (error) {
     if (metAnotherWrite(error)) return { outcome: 'changed-meanwhile' };
     throw error;

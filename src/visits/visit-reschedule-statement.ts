@@ -1,7 +1,7 @@
 import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { auditInsertSql } from '../audit/index.js';
-import { fragment, run, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, runPrepared, sqlf, type SqlFragment } from '../platform/database/sql.js';
 import { rangeLiteral, type TimeRange } from '../platform/database/tstzrange.js';
 import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
@@ -35,7 +35,7 @@ export async function rescheduleInOneStatement(
   const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select count(*) >= 0 from moved)'));
   let row: Payload;
   try {
-    [row] = (await run<Payload>(context.em, rescheduleStatement(context, viewer, visit.id, window, reason, audit))) as [Payload];
+    [row] = (await runPrepared<Payload>(context.em, rescheduleStatement(context, viewer, visit.id, window, reason, audit))) as [Payload];
   } catch (error) {
     if (metAnotherWrite(error)) return { outcome: 'changed-meanwhile' };
     if (sqlState(error) === NO_LONGER_ACTIVE) return { outcome: 'inactive', status: (error as Error).message.split(' - ').pop() as VisitStatus };

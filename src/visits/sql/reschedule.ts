@@ -7,14 +7,15 @@ import { sqlDefinition } from '../../platform/database/definitions.js';
  * conflicts that no longer hold (MOVED) and record those that now do (conflicts.ts).
  *
  * Returns every conflict of the visit afterwards, with `announce` set for the pairs that are open now and were not
- * before the move (their leads are told). Applied from this source by the migration step.
+ * before the move (their leads are told); `rows 10` as visit_plan's (decision 0010). Applied from this source by
+ * the migration step.
  */
 export const VISIT_RESCHEDULE = sqlDefinition(
   'visit_reschedule',
   `create or replace function visit_reschedule(target uuid, new_window tstzrange, margin_days integer, at timestamptz,
     organisation text, sub text, reason text, expected_changes bigint[])
   returns table (other_id uuid, resolution text, detected_at timestamptz, resolved_by_organisation text, justification text, announce boolean)
-  language plpgsql as $$
+  language plpgsql rows 10 as $$
 declare
   current_status text;
   is_announced boolean;
