@@ -231,8 +231,8 @@ function startAuditing({ auditKey, config, logger }: AppOptions, orm: Orm): { wr
     writer,
     checkpointer,
     async stop() {
-      await writer.close();
       clearInterval(checkpointing);
+      await writer.close();
       await checkpointer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'final audit checkpoint could not be written'));
     },
   };

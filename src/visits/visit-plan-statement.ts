@@ -40,7 +40,7 @@ export async function planInOneStatement(context: RequestContext, viewer: Viewer
   const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select ok from verdict) and (select count(*) >= 0 from planned)'));
   let row: StatementRow;
   try {
-    [row] = (await runPrepared<StatementRow>(context.em, planStatement(context, viewer, draft, id, audit))) as [StatementRow];
+    [row] = (await runPrepared<StatementRow>(context.em, planStatement(context, viewer, draft, id, audit), context.log)) as [StatementRow];
   } catch (error) {
     if (metAnotherWrite(error)) return { outcome: 'changed-meanwhile' };
     throw error;

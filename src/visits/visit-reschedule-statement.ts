@@ -35,7 +35,7 @@ export async function rescheduleInOneStatement(
   const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select count(*) >= 0 from moved)'));
   let row: Payload;
   try {
-    [row] = (await runPrepared<Payload>(context.em, rescheduleStatement(context, viewer, visit.id, window, reason, audit))) as [Payload];
+    [row] = (await runPrepared<Payload>(context.em, rescheduleStatement(context, viewer, visit.id, window, reason, audit), context.log)) as [Payload];
   } catch (error) {
     if (metAnotherWrite(error)) return { outcome: 'changed-meanwhile' };
     if (sqlState(error) === NO_LONGER_ACTIVE) return { outcome: 'inactive', status: (error as Error).message.split(' - ').pop() as VisitStatus };

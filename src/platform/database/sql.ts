@@ -72,21 +72,44 @@ export function run<Row = Record<string, unknown>>(em: EntityManager, query: Sql
 }
 
 /**
- * Runs a fragment as a named prepared statement, which each connection parses once and keeps. PostgreSQL plans
- * it for the values of its first five runs and from then on reuses one generic plan when that is estimated no
- * costlier than their average (`plan_cache_mode = auto`, the default; nothing is set per connection). Only for
- * statements whose plan does not depend on the values and which cost more to plan than to run: the visit writes
- * in one statement (decision 0010). The name comes from the text, so every connection names a text alike; past
- * `MAX_PREPARED_TEXTS` texts in a process, a new text runs unnamed.
+ * Runs a fragment as a named prepared statement, which a connection parses once and keeps while it is open.
+ * PostgreSQL plans it for the values of its first five runs and from then on reuses one generic plan when that is
+ * estimated no costlier than their average (`plan_cache_mode = auto`, the default; nothing is set per
+ * connection). Only for statements whose plan does not depend on the values and whose planning is a large share
+ * of their time: the visit writes in one statement (decision 0010). The name comes from the text, so every
+ * connection names a text alike; past `MAX_PREPARED_TEXTS` texts in a process, a new text runs unnamed.
+ *
+ * When the database does not know a statement the driver has prepared on that connection, or already knows the
+ * name (a pooler in transaction mode without prepared-statement support, a `DEALLOCATE`), nothing has run yet:
+ * the statement runs again unnamed, and from then on this process names none (logged once).
  */
-export function runPrepared<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment): Promise<Row[]> {
-  return execute<Row>(em, query.sql, query.params, preparedName(query.sql));
+export async function runPrepared<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment, log?: PreparedLog): Promise<Row[]> {
+  const name = preparedName(query.sql);
+  if (!name) return execute<Row>(em, query.sql, query.params);
+  try {
+    return await execute<Row>(em, query.sql, query.params, name);
+  } catch (error) {
+    if (!PREPARED_STATEMENT_LOST.includes((error as { code?: string }).code ?? '')) throw error;
+    if (!namingOff) log?.warn({ code: (error as { code?: string }).code }, 'the database lost a prepared statement (a pooler without prepared-statement support?): running statements unnamed from now on');
+    namingOff = true;
+    return execute<Row>(em, query.sql, query.params);
+  }
 }
+
+/** Where runPrepared says it stopped naming statements. */
+export interface PreparedLog {
+  warn(details: object, message: string): void;
+}
+
+/** invalid_sql_statement_name (the name is unknown to this server connection), duplicate_prepared_statement. */
+const PREPARED_STATEMENT_LOST = ['26000', '42P05'];
 
 export const MAX_PREPARED_TEXTS = 200;
 const preparedNames = new Map<string, string>();
+let namingOff = false;
 
 function preparedName(text: string): string | undefined {
+  if (namingOff) return undefined;
   let name = preparedNames.get(text);
   if (name === undefined && preparedNames.size < MAX_PREPARED_TEXTS) {
     name = `samenloop_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
