@@ -2,7 +2,7 @@ import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from './access/viewer.js';
 import type { AuditTrail } from './audit/audit-trail.js';
-import { run, sqlf, type StatementTally } from './platform/database/sql.js';
+import { run, sqlf, sqlState, type StatementTally } from './platform/database/sql.js';
 import type { SecretBox, TargetPolicy } from './notifications/index.js';
 import type { Cursors } from './platform/graphql/connection.js';
 import type { Logger } from './platform/logging.js';
@@ -98,7 +98,7 @@ export async function inTransaction<T>(context: RequestContext, work: (em: Entit
     );
   } catch (error) {
     context.audit.rollbackTo(mark);
-    if (CONCURRENT_CHANGE.has((error as { code?: string }).code ?? '')) {
+    if (CONCURRENT_CHANGE.has(sqlState(error) ?? '')) {
       throw new ConflictError('The same data was changed by another request at the same moment; nothing was written. Try again.');
     }
     throw error;

@@ -1,13 +1,13 @@
 import { providerVisibleSql } from '../access/scope.js';
 import type { Viewer } from '../access/viewer.js';
 import { auditInsertSql } from '../audit/index.js';
-import { fragment, runPrepared, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, runPrepared, sqlf, sqlState, type SqlFragment } from '../platform/database/sql.js';
 import { rangeLiteral, type TimeRange } from '../platform/database/tstzrange.js';
 import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import type { VisitStatus } from './visit.enums.js';
 import type { VisitRow } from './visit.queries.js';
-import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, sqlState, type Payload } from './visit-statement.js';
+import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, type Payload } from './visit-statement.js';
 import { conflictEventsSql, owners, storedConflictTarget } from './visit-writes.js';
 
 /**

@@ -1,6 +1,6 @@
 import { visitVisibleSql } from '../access/visit-scope.js';
 import type { Viewer } from '../access/viewer.js';
-import { fragment, isoTimestamp, sqlf, type SqlFragment } from '../platform/database/sql.js';
+import { fragment, isoTimestamp, sqlf, sqlState, type SqlFragment } from '../platform/database/sql.js';
 import type { ProviderRow } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import { conflictsOfVisit, PAIR_COLUMNS, providersOfVisit, toConflictView, visitById, type ConflictView } from './visit.loaders.js';
@@ -35,10 +35,6 @@ const CHANGED_MEANWHILE = 'SL001';
  */
 export function metAnotherWrite(error: unknown): boolean {
   return [CHANGED_MEANWHILE, '40001', '40P01'].includes(sqlState(error) ?? '');
-}
-
-export function sqlState(error: unknown): string | undefined {
-  return (error as { code?: string }).code;
 }
 
 /**

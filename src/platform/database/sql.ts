@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RequestTooExpensiveError } from '../errors.js';
+import type { Logger } from '../logging.js';
 
 /**
  * Hand-written SQL goes through here, built with `sqlf` and run with `run` or `runOne`: the statement and its values
@@ -81,24 +82,26 @@ export function run<Row = Record<string, unknown>>(em: EntityManager, query: Sql
  *
  * When the database does not know a statement the driver has prepared on that connection, or already knows the
  * name (a pooler in transaction mode without prepared-statement support, a `DEALLOCATE`), nothing has run yet:
- * the statement runs again unnamed, and from then on this process names none (logged once).
+ * the statement runs again unnamed, and from then on this process names none (logged once). For statements that
+ * run on their own, outside a transaction, as both visit writes do: inside one, the failure has aborted it.
  */
-export async function runPrepared<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment, log?: PreparedLog): Promise<Row[]> {
+export async function runPrepared<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment, log: Logger): Promise<Row[]> {
   const name = preparedName(query.sql);
   if (!name) return execute<Row>(em, query.sql, query.params);
   try {
     return await execute<Row>(em, query.sql, query.params, name);
   } catch (error) {
-    if (!PREPARED_STATEMENT_LOST.includes((error as { code?: string }).code ?? '')) throw error;
-    if (!namingOff) log?.warn({ code: (error as { code?: string }).code }, 'the database lost a prepared statement (a pooler without prepared-statement support?): running statements unnamed from now on');
+    const code = sqlState(error);
+    if (!PREPARED_STATEMENT_LOST.includes(code ?? '')) throw error;
+    if (!namingOff) log.warn({ code }, 'the database lost a prepared statement (a pooler without prepared-statement support?): running statements unnamed from now on');
     namingOff = true;
     return execute<Row>(em, query.sql, query.params);
   }
 }
 
-/** Where runPrepared says it stopped naming statements. */
-export interface PreparedLog {
-  warn(details: object, message: string): void;
+/** The SQLSTATE of a database error (`40001`, `23505`), if it is one. */
+export function sqlState(error: unknown): string | undefined {
+  return (error as { code?: string }).code;
 }
 
 /** invalid_sql_statement_name (the name is unknown to this server connection), duplicate_prepared_statement. */
