@@ -11,12 +11,9 @@ export async function insertAuditRows(em: EntityManager, rows: readonly AuditCon
   await run(em, auditInsertSql(rows));
 }
 
-/**
- * The insert as a fragment, for a statement that writes its audit events itself (as one of its steps); with `when`,
- * a SQL condition, the rows are written only if it holds.
- */
-export function auditInsertSql(rows: readonly AuditContent[], when: SqlFragment = fragment('true')): SqlFragment {
-  const payload = rows.map((row) => ({
+/** A row as the insert reads it (one element of its JSON parameter), without its digest. */
+export function auditColumns(row: AuditContent): Record<string, unknown> {
+  return {
     occurred_at: row.occurredAt.toISOString(),
     request_id: row.requestId,
     actor_sub: row.actorSub,
@@ -29,8 +26,17 @@ export function auditInsertSql(rows: readonly AuditContent[], when: SqlFragment 
     resource_owners: row.resourceOwners,
     outcome: row.outcome,
     details: row.details,
-    content_digest: contentDigest(row).toString('hex'),
-  }));
+  };
+}
+
+/**
+ * The insert as a fragment, for a statement that writes its audit events itself (as one of its steps); with `when`,
+ * a SQL condition, the rows are written only if it holds. `found` is a jsonb array of further rows the statement
+ * builds itself (statementReadEventSql), written after `rows`.
+ */
+export function auditInsertSql(rows: readonly AuditContent[], when: SqlFragment = fragment('true'), found?: SqlFragment): SqlFragment {
+  const payload = JSON.stringify(rows.map((row) => ({ ...auditColumns(row), content_digest: contentDigest(row).toString('hex') })));
+  const elements = found ? sqlf`${payload}::jsonb || ${found}` : sqlf`${payload}::jsonb`;
   return sqlf`insert into audit_event (occurred_at, request_id, actor_sub, actor_organisation, actor_roles, operation,
         resource_type, resource_ids, owner_organisations, resource_owners, outcome, details, content_digest)
      select (e->>'occurred_at')::timestamptz, e->>'request_id', e->>'actor_sub', e->>'actor_organisation',
@@ -40,7 +46,7 @@ export function auditInsertSql(rows: readonly AuditContent[], when: SqlFragment 
         case when jsonb_typeof(e->'resource_owners') = 'object' then e->'resource_owners' end, e->>'outcome',
         case when jsonb_typeof(e->'details') = 'object' then e->'details' end,
         decode(e->>'content_digest', 'hex')
-     from jsonb_array_elements(${JSON.stringify(payload)}::jsonb) with ordinality as rows(e, position)
+     from jsonb_array_elements(${elements}) with ordinality as rows(e, position)
      where ${when}
      order by position`;
 }

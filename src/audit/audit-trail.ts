@@ -75,8 +75,21 @@ export class AuditTrail {
   ) {}
 
   record(entry: AuditEntry): void {
-    if (!this.viewer) return; // anonymous requests read published data only, recorded with recordPublicRead
-    this.pending.push({
+    const content = this.viewersEvent(entry);
+    if (content) this.pending.push(content);
+  }
+
+  /**
+   * The event of showing records that only a statement will find, for that statement to complete and write
+   * itself (statementReadEventSql): everything but its records. None without a viewer, as with `record`.
+   */
+  readByStatement(operation: string, resourceType: string): AuditContent | undefined {
+    return this.viewersEvent({ operation, resourceType, resources: [] });
+  }
+
+  private viewersEvent(entry: AuditEntry): AuditContent | undefined {
+    if (!this.viewer) return undefined; // anonymous requests read published data only, recorded with recordPublicRead
+    return {
       occurredAt: this.now(),
       requestId: this.requestId,
       actorSub: this.viewer.sub,
@@ -87,7 +100,7 @@ export class AuditTrail {
       ...ownership(entry.resources),
       outcome: entry.outcome ?? 'SUCCESS',
       details: entry.details ?? null,
-    });
+    };
   }
 
   /**

@@ -38,9 +38,8 @@ export interface ListKey {
  */
 export function listLoader<Item>(
   load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>,
-  served?: (items: readonly Item[]) => void,
 ): ListLoader<Item> {
-  return ListLoader.create(load, served);
+  return ListLoader.create(load);
 }
 
 const listCacheKey = (key: ListKey) => `${key.id}|${key.limit ?? ''}`;
@@ -60,11 +59,7 @@ export class ListLoader<Item> extends DataLoader<ListKey, Item[], string> {
     this.known = known;
   }
 
-  /** `served` hears of every list answered from what was primed (what `load` would otherwise have read). */
-  static create<Item>(
-    load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>,
-    served: (items: readonly Item[]) => void = () => undefined,
-  ): ListLoader<Item> {
+  static create<Item>(load: (ids: readonly string[], limit: number | undefined) => Promise<Item[][]>): ListLoader<Item> {
     const known = new Map<string, Known<Item>>();
     const answers = (key: ListKey) => {
       const first = known.get(key.id);
@@ -81,16 +76,15 @@ export class ListLoader<Item> extends DataLoader<ListKey, Item[], string> {
       }
       return keys.map((key) => {
         if (!answers(key)) return lists.get(listCacheKey(key))!;
-        const items = known.get(key.id)!.items.slice(0, key.limit);
-        if (items.length > 0) served(items);
-        return items;
+        return known.get(key.id)!.items.slice(0, key.limit);
       });
     });
   }
 
   /**
    * The first `upTo` items of the list under `id` (all of them when there are fewer), e.g. of rows a statement just
-   * wrote: any page within them is a slice, nothing is loaded.
+   * wrote: any page within them is a slice, nothing is loaded. What `load` does besides reading (e.g. auditing
+   * what it shows) is then the caller's to do, for all of them.
    */
   primeFirst(id: string, items: readonly Item[], upTo: number): this {
     this.known.set(id, { items, upTo });

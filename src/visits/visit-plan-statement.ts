@@ -6,7 +6,7 @@ import { rangeLiteral } from '../platform/database/tstzrange.js';
 import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import type { PlanDraft } from './visit.validation.js';
-import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, type Payload } from './visit-statement.js';
+import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsEventSql, shownConflictsSql, type Payload } from './visit-statement.js';
 import { conflictEventsSql } from './visit-writes.js';
 
 /**
@@ -37,7 +37,7 @@ export async function planInOneStatement(context: RequestContext, viewer: Viewer
   const mark = context.audit.checkpoint();
   context.audit.record({ operation: 'planVisit', resourceType: 'Visit', resources: [{ id, owners: [viewer.organisation] }], details: { providers: draft.providerIds } });
   // Gated on the verdict, and reading `planned` first: the audit chain's row is locked only after the providers' locks.
-  const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select ok from verdict) and (select count(*) >= 0 from planned)'));
+  const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select ok from verdict) and (select count(*) >= 0 from planned)'), shownConflictsEventSql(context));
   let row: StatementRow;
   try {
     [row] = (await runPrepared<StatementRow>(context.em, planStatement(context, viewer, draft, id, audit), context.log)) as [StatementRow];

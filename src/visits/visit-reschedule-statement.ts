@@ -7,7 +7,7 @@ import { PROVIDER_COLUMNS } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
 import type { VisitStatus } from './visit.enums.js';
 import type { VisitRow } from './visit.queries.js';
-import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsSql, type Payload } from './visit-statement.js';
+import { metAnotherWrite, payloadColumnsSql, primePayload, shownConflictsEventSql, shownConflictsSql, type Payload } from './visit-statement.js';
 import { conflictEventsSql, owners, storedConflictTarget } from './visit-writes.js';
 
 /**
@@ -32,7 +32,7 @@ export async function rescheduleInOneStatement(
   const mark = context.audit.checkpoint();
   context.audit.record({ operation: 'rescheduleVisit', resourceType: 'Visit', resources: [{ id: visit.id, owners: owners(visit) }] });
   // Reading `moved` first: the audit chain's row is locked only after the visit's and the providers' locks.
-  const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select count(*) >= 0 from moved)'));
+  const audit = auditInsertSql(context.audit.takeFrom(mark), fragment('(select count(*) >= 0 from moved)'), shownConflictsEventSql(context));
   let row: Payload;
   try {
     [row] = (await runPrepared<Payload>(context.em, rescheduleStatement(context, viewer, visit.id, window, reason, audit), context.log)) as [Payload];

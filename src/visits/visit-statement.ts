@@ -3,7 +3,8 @@ import type { Viewer } from '../access/viewer.js';
 import { fragment, isoTimestamp, sqlf, sqlState, type SqlFragment } from '../platform/database/sql.js';
 import type { ProviderRow } from '../providers/index.js';
 import type { RequestContext } from '../request-context.js';
-import { conflictsOfVisit, PAIR_COLUMNS, providersOfVisit, toConflictView, visitById, type ConflictView } from './visit.loaders.js';
+import { statementReadEventSql } from '../audit/index.js';
+import { CONFLICTS_SHOWN, conflictsOfVisit, PAIR_COLUMNS, providersOfVisit, toConflictView, visitById, type ConflictView } from './visit.loaders.js';
 import { MAX_CONFLICTS } from './visit.validation.js';
 import { visitColumns, visitJoins, type VisitRow } from './visit.queries.js';
 import { forgetVisits } from './visit-writes.js';
@@ -53,6 +54,18 @@ export function shownConflictsSql(viewer: Viewer): SqlFragment {
       limit ${MAX_CONFLICTS})`;
 }
 
+/**
+ * The audit event of showing the viewer `shown_conflicts`, as recordConflictsShown would record it when the
+ * payload's conflicts are served: for the statement's own audit insert (auditInsertSql's `found`), so that the
+ * answer needs no second round trip. None without a viewer.
+ */
+export function shownConflictsEventSql(context: RequestContext): SqlFragment | undefined {
+  const header = context.audit.readByStatement(CONFLICTS_SHOWN, 'Visit');
+  if (!header) return undefined;
+  return statementReadEventSql(header, fragment(`select row_number() over (order by c.resolution is not null, c.detected_order, c.id),
+      c.id, array[c."leadCode"] || c."participantCodes" from shown_conflicts c`));
+}
+
 /** The output columns `conflicts` and `visit`, in the loaders' order. */
 export function payloadColumnsSql(viewer: Viewer, shown: SqlFragment = fragment('true')): SqlFragment {
   return sqlf`(select coalesce(json_agg(c order by c.resolution is not null, c.detected_order, c.id), '[]') from shown_conflicts c) as conflicts,
@@ -65,7 +78,10 @@ export interface Payload {
   conflicts: Array<VisitRow & Omit<ConflictView, 'visit'>>;
 }
 
-/** Hands the statement's payload to the request's loaders, so that nothing is read again; what they then show is audited as they show it. */
+/**
+ * Hands the statement's payload to the request's loaders, so that nothing is read again. The statement has
+ * audited showing its conflicts (shownConflictsEventSql); the visit and its providers are audited as they are shown.
+ */
 export function primePayload(context: RequestContext, id: string, payload: Payload): void {
   forgetVisits(context);
   visitById(context).prime(id, payload.visit);

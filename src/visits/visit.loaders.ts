@@ -58,11 +58,14 @@ export interface ConflictView {
 export const PAIR_COLUMNS = fragment(`case when o.lead_organisation = t.lead_organisation then 'SAME_ORGANISATION' else 'CROSS_ORGANISATION' end as scope,
   visit_gap_days(visit_planning_window(t.time_window, t.announced), visit_planning_window(o.time_window, o.announced)) as "gapDays"`);
 
+/** The operation of the audit event of showing the viewer conflicting visits. */
+export const CONFLICTS_SHOWN = 'visit.conflicts';
+
 /** The audit event of showing the viewer these conflicting visits. */
 export function recordConflictsShown(context: RequestContext, visits: readonly VisitRow[]): void {
   if (visits.length === 0) return;
   context.audit.record({
-    operation: 'visit.conflicts',
+    operation: CONFLICTS_SHOWN,
     resourceType: 'Visit',
     resources: visits.map((row) => ({ id: row.id, owners: [row.leadCode, ...row.participantCodes] })),
   });
@@ -94,7 +97,7 @@ function createConflictsOfVisit(context: RequestContext): ListLoader<ConflictVie
     );
     recordConflictsShown(context, rows);
     return groupBy(visitIds, rows, (row) => row.forVisitId, toConflictView);
-  }, (served) => recordConflictsShown(context, served.map((conflict) => conflict.visit)));
+  });
 }
 
 /** A conflict as the loader's query gives it (a visit row with the pair's columns), as the field shows it. */
