@@ -1,3 +1,4 @@
+import type { CpuPerRequest } from './cpu.js';
 import { percentile, type LoadResult } from './load.js';
 import type { BenchRow } from './results.js';
 import { PLAN_BLOCK } from './setup.js';
@@ -46,5 +47,37 @@ export function latencyRow(api: LoadResult, bare: LoadResult): BenchRow {
     value: `p50 ${p50.toFixed(2)} (${ms(api.latencies, 0.5)} / ${ms(bare.latencies, 0.5)} ms), p99 ${p99.toFixed(2)} (${ms(api.latencies, 0.99)} / ${ms(bare.latencies, 0.99)} ms)`,
     target: '≤ 2 each',
     pass: p50 <= 2 && p99 <= 2,
+  };
+}
+
+/** A load run with the CPU it cost (measureCpu). */
+export interface MeasuredRun {
+  result: LoadResult;
+  cpu: CpuPerRequest;
+}
+
+/**
+ * P6-latency's runs: each side twice, in the order API, handler, handler, API, so that neither side always runs
+ * first after the 8-client rounds, whose leftover background work (autovacuum, checkpoints) lands on whatever
+ * runs next. A side's second run continues its first run's sequence of visits (`offset`), as one longer run
+ * would; the two runs are then counted as one.
+ */
+export async function alternatedRuns(api: (offset: number) => Promise<MeasuredRun>, bare: (offset: number) => Promise<MeasuredRun>) {
+  const apiFirst = await api(0);
+  const bareFirst = await bare(0);
+  const bareSecond = await bare(bareFirst.result.requests);
+  const apiSecond = await api(apiFirst.result.requests);
+  return { api: merged(apiFirst, apiSecond), bare: merged(bareFirst, bareSecond) };
+}
+
+function merged(first: MeasuredRun, second: MeasuredRun): MeasuredRun {
+  const [a, b] = [first.result, second.result];
+  const requests = a.requests + b.requests;
+  const seconds = a.seconds + b.seconds;
+  const perRequest = (pick: (cpu: CpuPerRequest) => number) =>
+    (pick(first.cpu) * Math.max(1, a.requests) + pick(second.cpu) * Math.max(1, b.requests)) / Math.max(1, a.requests + b.requests);
+  return {
+    result: { requests, seconds, perSecond: requests / seconds, errors: a.errors + b.errors, latencies: [...a.latencies, ...b.latencies] },
+    cpu: { process: perRequest((cpu) => cpu.process), database: perRequest((cpu) => cpu.database), perSecond: requests / seconds },
   };
 }

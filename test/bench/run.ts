@@ -14,7 +14,7 @@ import { bridgeRouteTable } from '../../openapi-bridge/bridge.js';
 import { growVisits, mb, oneSignal, overlapRows, overlapStats, rawBatch, recipientsOfApiSignals, rss, sameRowsBatch, signalBatch } from './data.js';
 import { latencyCpuRow, measureCpu, planCpuRow, postmasterOf, type CpuPerRequest } from './cpu.js';
 import { load } from './load.js';
-import { bareplan, latencyRow, PlanBlocks, planVariables } from './planning.js';
+import { alternatedRuns, bareplan, latencyRow, PlanBlocks, planVariables } from './planning.js';
 import { printResults, saveResults, type BenchRow } from './results.js';
 import { setUpBench } from './setup.js';
 
@@ -231,14 +231,14 @@ try {
     if (pair.id === 'P6') results.push(planCpuRow(planCpu.api!, planCpu.bare!));
   }
 
-  log('P6-latency: planVisit and the same-rows handler at 1 client');
+  log('P6-latency: planVisit and the same-rows handler at 1 client (API, handler, handler, API)');
   {
     const [apiBlock, bareBlock] = [blocks.next(), blocks.next()];
-    const { result: apiRun, cpu: apiCpu } = await measureCpu(api.child.pid!, postmaster, () =>
-      load({ port: api.port, path: '/graphql', concurrency: 1, seconds: SECONDS * 2, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(apiBlock, i)) }));
-    const { result: bareRun, cpu: bareCpu } = await measureCpu(bare.child.pid!, postmaster, () =>
-      load({ port: bare.port, path: '/plan', concurrency: 1, seconds: SECONDS * 2, body: (i) => bareplan(bareBlock, i) }));
-    results.push(latencyRow(apiRun, bareRun), latencyCpuRow(apiCpu, apiRun, bareCpu, bareRun));
+    const runs = await alternatedRuns(
+      (offset) => measureCpu(api.child.pid!, postmaster, () =>
+        load({ port: api.port, path: '/graphql', concurrency: 1, seconds: SECONDS, headers: auth(igj), check: noErrors, body: gql(PLAN, (i) => planVariables(apiBlock, offset + i)) })),
+      (offset) => measureCpu(bare.child.pid!, postmaster, () => load({ port: bare.port, path: '/plan', concurrency: 1, seconds: SECONDS, body: (i) => bareplan(bareBlock, offset + i) })));
+    results.push(latencyRow(runs.api.result, runs.bare.result), latencyCpuRow(runs.api.cpu, runs.api.result, runs.bare.cpu, runs.bare.result));
   }
 
   log('P6 (database only): visit_plan ÷ single-row INSERT, 8 connections');
