@@ -80,7 +80,7 @@ export interface Payload {
 
 /**
  * Hands the statement's payload to the request's loaders, so that nothing is read again. The statement has
- * audited showing its conflicts (shownConflictsEventSql); the visit and its providers are audited as they are shown.
+ * audited showing its conflicts (shownConflictsEventSql); the visit is the write's own event's.
  */
 export function primePayload(context: RequestContext, id: string, payload: Payload): void {
   forgetVisits(context);

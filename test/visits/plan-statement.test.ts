@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../../src/audit/verify.js';
 import { dutchLocation, freshKvk, registerProvider } from '../support/providers.js';
 import { Role, startTestApp, TestClock, type GraphQLClient, type TestApp } from '../support/test-app.js';
 import { dayAt, plan, RESCHEDULE_VISIT, VISIT } from '../support/visits.js';
@@ -119,6 +120,34 @@ describe('planVisit and rescheduleVisit in one statement', () => {
 
   const reschedule = (visitId: string, start: Date) =>
     igj.request(RESCHEDULE_VISIT, { input: { visitId, start: start.toISOString(), end: new Date(start.getTime() + 8 * 3600_000).toISOString() } });
+
+  it('audits showing its conflicts in the statement itself, as the loaders would: once per answer, and the chain verifies', async () => {
+    const provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
+    const ours = await plan(igj, { providerIds: [provider], start: dayAt(base, 0) });
+    const theirs = await plan(nza, { providerIds: [provider], start: dayAt(base, 1) });
+    const shownEvents = async (after: string) =>
+      t.sql<{ operation: string; actor: string; ids: string[]; owners: string[]; byOwner: Record<string, string[]> | null }>(
+        `select operation, actor_organisation as actor, resource_ids::text[] as ids, owner_organisations::text[] as owners, resource_owners as "byOwner"
+         from audit_event where id > $1 and operation = 'visit.conflicts' order by id`,
+        [after],
+      );
+    const last = async () => (await t.sql<{ n: string }>('select coalesce(max(id), 0)::text as n from audit_event'))[0]!.n;
+    // IGJ's own visit and NZA's: each owner owns one of the ids, so the event says which.
+    const expected = (shown: string[]) => [{ operation: 'visit.conflicts', actor: 'IGJ', ids: shown, owners: ['IGJ', 'NZA'], byOwner: { IGJ: [ours.visit.id], NZA: [theirs.visit.id] } }];
+
+    let before = await last();
+    const mine = await plan(igj, { providerIds: [provider], start: dayAt(base, 2) });
+    const planned = mine.conflicts.map((conflict) => conflict.visit.id);
+    expect(new Set(planned)).toEqual(new Set([ours.visit.id, theirs.visit.id]));
+    expect(await shownEvents(before)).toEqual(expected(planned));
+
+    before = await last();
+    const moved = (await reschedule(mine.visit.id, dayAt(base, 3))).data!.rescheduleVisit;
+    const shown = moved.conflicts.map((conflict: { visit: { id: string } }) => conflict.visit.id);
+    expect(new Set(shown)).toEqual(new Set(planned));
+    expect(await shownEvents(before)).toEqual(expected(shown));
+    expect((await verifyAuditLog(await t.ownerEm())).problems).toEqual([]);
+  });
 
   it('moves a visit and answers with what an ordinary read shows, the closed conflict and the new one included', async () => {
     const provider = await registerProvider(igj, { kvkNumber: freshKvk(), sectors: ['THUISZORG'], locations: [dutchLocation('GM0363')] });
