@@ -33,6 +33,17 @@ const HEADERS = {
 /** Sets the fixed headers on a response. */
 const fixedHeaders = helmet(HEADERS);
 
+/**
+ * All the headers of an API answer, for the few answers written straight to the socket, where there is no
+ * response object to set them on (Node's refusals of malformed HTTP): what helmet sets, read once from a stand-in.
+ */
+export const RAW_ANSWER_HEADERS: ReadonlyArray<readonly [string, string]> = (() => {
+  const headers: Array<[string, string]> = [];
+  const standIn = { setHeader: (name: string, value: string) => headers.push([name, String(value)]), removeHeader: () => undefined };
+  fixedHeaders({} as never, standIn as never, () => undefined);
+  return [...headers, ['Content-Security-Policy', API_CSP], ['Cache-Control', 'no-store']];
+})();
+
 export function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => fixedHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   app.addHook('onSend', async (request, reply, payload) => {

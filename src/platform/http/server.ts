@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
-import { finishSecurityHeaders, registerSecurityHeaders } from './security-headers.js';
+import { finishSecurityHeaders, RAW_ANSWER_HEADERS, registerSecurityHeaders } from './security-headers.js';
 
 export interface Readiness {
   ready: boolean;
@@ -37,8 +38,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     requestIdHeader: false,
     genReqId: requestId,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
-    frameworkErrors: (error, request, reply) => answerFrameworkError(options, error, request as FastifyRequest, reply as FastifyReply),
+    // Fastify's own 503 while closing is written past every hook, without the security headers:
+    // registerResponseHeaders answers it instead.
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => answerFrameworkError(options.frameworkError, error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: answerClientError,
   });
 
   registerSecurityHeaders(app);
@@ -56,12 +60,25 @@ function requestId(request: { headers: IncomingHttpHeaders }): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-function answerFrameworkError(options: HttpServerOptions, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+function answerFrameworkError(feature: HttpServerOptions['frameworkError'], error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   // No hook has run for these: the security headers are set here, before the answer is sent.
   reply.header('content-type', 'application/json; charset=utf-8');
   finishSecurityHeaders(request, reply);
-  if (options.frameworkError?.(error, request, reply)) return;
+  if (feature?.(error, request, reply)) return;
   void reply.code(400).send({ error: 'bad request', message: error.message, requestId: request.id });
+}
+
+/**
+ * What Node's HTTP parser refuses before there is a request (malformed HTTP, headers too large): answered on the
+ * socket as Fastify's default does, with the security headers, and the connection ended.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({ error: 'bad request', message: STATUS_CODES[status] });
+  const headers = [...RAW_ANSWER_HEADERS, ['Content-Type', 'application/json; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(body))], ['Connection', 'close']];
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+  socket.destroy(error);
 }
 
 function registerResponseHeaders(app: FastifyInstance): void {
@@ -70,6 +87,10 @@ function registerResponseHeaders(app: FastifyInstance): void {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  // A request that still arrives on an open connection is sent elsewhere (a load balancer retries it).
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) return reply.code(503).send({ error: 'unavailable', message: 'The server is shutting down; send the request again.', requestId: request.id });
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -114,7 +135,12 @@ function registerProbes(app: FastifyInstance, readiness: () => Promise<Readiness
  * (a Prometheus agent or sidecar next to the process) reads it — never the public port.
  */
 export function createMetricsServer(logger: Logger, metrics: Metrics): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors: (error, request, reply) => answerFrameworkError(undefined, error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: answerClientError,
+  });
   registerSecurityHeaders(app);
   serveMetrics(app, metrics);
   return app;
