@@ -40,7 +40,13 @@ const fixedHeaders = helmet(HEADERS);
 export const RAW_ANSWER_HEADERS: ReadonlyArray<readonly [string, string]> = (() => {
   const headers: Array<[string, string]> = [];
   const standIn = { setHeader: (name: string, value: string) => headers.push([name, String(value)]), removeHeader: () => undefined };
-  fixedHeaders({} as never, standIn as never, () => undefined);
+  let done = false;
+  fixedHeaders({} as never, standIn as never, (error?: unknown) => {
+    if (error) throw error;
+    done = true;
+  });
+  // helmet sets its headers synchronously today; if a later version did not, this list would silently lack them.
+  if (!done) throw new Error('helmet did not set its headers synchronously; RAW_ANSWER_HEADERS cannot be read from it');
   return [...headers, ['Content-Security-Policy', API_CSP], ['Cache-Control', 'no-store']];
 })();
 

@@ -68,16 +68,23 @@ function answerFrameworkError(feature: HttpServerOptions['frameworkError'], erro
   void reply.code(400).send({ error: 'bad request', message: error.message, requestId: request.id });
 }
 
+/** The statuses Node gives its parser's refusals; any other is 400. */
+const CLIENT_ERROR_STATUS: Record<string, number> = { ERR_HTTP_REQUEST_TIMEOUT: 408, HPE_HEADER_OVERFLOW: 431, HPE_CHUNK_EXTENSIONS_OVERFLOW: 413 };
+
 /**
  * What Node's HTTP parser refuses before there is a request (malformed HTTP, headers too large): answered on the
- * socket as Fastify's default does, with the security headers, and the connection ended.
+ * socket as Node and Fastify do, with the security headers, and the connection ended. Nothing is written into an
+ * answer already under way on that connection (Node's own guard).
  */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify({ error: 'bad request', message: STATUS_CODES[status] });
+  this.log.trace({ code: error.code }, 'refused malformed HTTP');
+  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+  const body = JSON.stringify({ error: status === 400 ? 'bad request' : STATUS_CODES[status]!.toLowerCase(), message: STATUS_CODES[status] });
   const headers = [...RAW_ANSWER_HEADERS, ['Content-Type', 'application/json; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(body))], ['Connection', 'close']];
-  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+  if (socket.writable && !socket._httpMessage?.headersSent) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+  }
   socket.destroy(error);
 }
 
@@ -138,10 +145,13 @@ export function createMetricsServer(logger: Logger, metrics: Metrics): FastifyIn
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: 'idle',
+    return503OnClosing: false, // as on the main server: registerResponseHeaders answers
     frameworkErrors: (error, request, reply) => answerFrameworkError(undefined, error, request as FastifyRequest, reply as FastifyReply),
     clientErrorHandler: answerClientError,
   });
   registerSecurityHeaders(app);
+  registerResponseHeaders(app);
   serveMetrics(app, metrics);
   return app;
 }
