@@ -62,7 +62,7 @@ export const PAIR_COLUMNS = fragment(`case when o.lead_organisation = t.lead_org
 export const CONFLICTS_SHOWN = 'visit.conflicts';
 
 /** The audit event of showing the viewer these conflicting visits. */
-export function recordConflictsShown(context: RequestContext, visits: readonly VisitRow[]): void {
+function recordConflictsShown(context: RequestContext, visits: readonly VisitRow[]): void {
   if (visits.length === 0) return;
   context.audit.record({
     operation: CONFLICTS_SHOWN,

@@ -78,8 +78,7 @@ export function run<Row = Record<string, unknown>>(em: EntityManager, query: Sql
  * estimated no costlier than their average (`plan_cache_mode = auto`, the default; nothing is set per
  * connection). Only for statements whose plan does not depend on the values and whose planning is a large share
  * of their time: the visit writes in one statement (decision 0010). The name comes from the text, so every
- * connection names a text alike; past `MAX_PREPARED_TEXTS` texts in a process, a new text runs unnamed. Outside a
- * transaction the driver runs it on a pooled connection, past the query builder (executeOnConnection).
+ * connection names a text alike; past `MAX_PREPARED_TEXTS` texts in a process, a new text runs unnamed.
  *
  * When the database does not know a statement the driver has prepared on that connection, or already knows the
  * name (a pooler in transaction mode without prepared-statement support, a `DEALLOCATE`), nothing has run yet:
@@ -87,10 +86,10 @@ export function run<Row = Record<string, unknown>>(em: EntityManager, query: Sql
  * run on their own, outside a transaction, as both visit writes do: inside one, the failure has aborted it.
  */
 export async function runPrepared<Row = Record<string, unknown>>(em: EntityManager, query: SqlFragment, log: Logger): Promise<Row[]> {
-  const prepared = preparedText(query.sql);
-  if (!prepared) return execute<Row>(em, query.sql, query.params);
+  const name = preparedName(query.sql);
+  if (!name) return execute<Row>(em, query.sql, query.params);
   try {
-    return em.getTransactionContext() ? await execute<Row>(em, query.sql, query.params, prepared.name) : await executeOnConnection<Row>(em, prepared, query.params);
+    return await execute<Row>(em, query.sql, query.params, name);
   } catch (error) {
     const code = sqlState(error);
     if (!PREPARED_STATEMENT_LOST.includes(code ?? '')) throw error;
@@ -109,46 +108,17 @@ export function sqlState(error: unknown): string | undefined {
 const PREPARED_STATEMENT_LOST = ['26000', '42P05'];
 
 export const MAX_PREPARED_TEXTS = 200;
-
-/** A text's name as a prepared statement, and, once sent, the text as the driver takes it (`$1`, `$2`, …). */
-interface PreparedText {
-  text: string;
-  name: string;
-  positional?: string;
-}
-
-const preparedTexts = new Map<string, PreparedText>();
+const preparedNames = new Map<string, string>();
 let namingOff = false;
 
-function preparedText(text: string): PreparedText | undefined {
+function preparedName(text: string): string | undefined {
   if (namingOff) return undefined;
-  let prepared = preparedTexts.get(text);
-  if (prepared === undefined && preparedTexts.size < MAX_PREPARED_TEXTS) {
-    prepared = { text, name: `samenloop_${createHash('sha256').update(text).digest('hex').slice(0, 32)}` };
-    preparedTexts.set(text, prepared);
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < MAX_PREPARED_TEXTS) {
+    name = `samenloop_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    preparedNames.set(text, name);
   }
-  return prepared;
-}
-
-/**
- * A prepared text run on one of the ORM's pooled connections by the driver itself, past the query builder, whose
- * work on the text at every call (placeholders, debug formatting) cost a 12 KB statement about 0.6 ms of CPU
- * (decision 0010). Counted like every other statement (installStatementCounter); not for a transaction's
- * statements, which must run on the transaction's connection.
- */
-async function executeOnConnection<Row>(em: EntityManager, prepared: PreparedText, params: readonly unknown[]): Promise<Row[]> {
-  // The query builder refuses undefined values rather than sending them as NULL; so does this.
-  if (params.includes(undefined)) throw new Error(`Undefined value in a statement's values: ${prepared.text.slice(0, 80)}`);
-  const knex = em.getKnex();
-  // The query builder's own placeholder rewriting (`?` → `$1`, `\\?` → `?`), once per text.
-  prepared.positional ??= knex.client.positionBindings(prepared.text) as string;
-  statementListeners.get(knex)?.({ sql: prepared.positional });
-  const connection = (await knex.client.acquireConnection()) as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }> };
-  try {
-    return (await connection.query({ name: prepared.name, text: prepared.positional, values: [...params] })).rows;
-  } finally {
-    await knex.client.releaseConnection(connection);
-  }
+  return name;
 }
 
 /** Runs a fragment built with `sqlf`; its first row, if any. */
@@ -186,16 +156,9 @@ export function countStatements<T>(tally: StatementTally, work: () => T): T {
   return tallies.run({ tally, outer: tallies.getStore() }, work);
 }
 
-/** The counter of each query builder, for the statements sent past it (executeOnConnection). */
-const statementListeners = new WeakMap<object, (query: { sql?: string }) => void>();
-
-/**
- * Hooks the counter into the ORM's query builder; every statement, ORM-made or hand-written, passes there (or,
- * for the few sent straight to a connection, is handed to the same listener).
- */
+/** Hooks the counter into the ORM's query builder; every statement, ORM-made or hand-written, passes there. */
 export function installStatementCounter(em: EntityManager, onStatement?: () => void): void {
-  const knex = em.getKnex();
-  const listener = (query: { sql?: string }) => {
+  em.getKnex().on('query', (query: { sql?: string }) => {
     onStatement?.();
     // Ending a transaction is never refused: a request stopped by its limit must still roll back.
     const ending = /^\s*(rollback|release)/i.test(query.sql ?? '');
@@ -203,7 +166,5 @@ export function installStatementCounter(em: EntityManager, onStatement?: () => v
       scope.tally.count++;
       if (!ending && scope.tally.limit !== undefined && scope.tally.count > scope.tally.limit) throw new RequestTooExpensiveError(scope.tally.limit);
     }
-  };
-  knex.on('query', listener);
-  statementListeners.set(knex, listener);
+  });
 }
