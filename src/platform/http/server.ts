@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import { finishSecurityHeaders, RAW_ANSWER_HEADERS, registerSecurityHeaders } from './security-headers.js';
@@ -31,22 +31,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * request. Feature routes (GraphQL, the REST bridge) are registered on it by the composition root.
  */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
-  const app = Fastify({
-    loggerInstance: options.logger as unknown as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.bodyLimit,
-    requestIdHeader: false,
-    genReqId: requestId,
-    forceCloseConnections: 'idle',
-    // Fastify's own 503 while closing is written past every hook, without the security headers:
-    // registerResponseHeaders answers it instead.
-    return503OnClosing: false,
-    frameworkErrors: (error, request, reply) => answerFrameworkError(options.frameworkError, error, request as FastifyRequest, reply as FastifyReply),
-    clientErrorHandler: answerClientError,
-  });
-
-  registerSecurityHeaders(app);
-  registerResponseHeaders(app);
+  const app = createHost(options.logger, options.frameworkError, { bodyLimit: options.bodyLimit, requestIdHeader: false, genReqId: requestId });
   registerRequestLog(app, options.metrics);
   registerErrorAnswers(app, options.production);
   registerProbes(app, options.readiness);
@@ -55,6 +40,27 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 }
 
 /** The caller's X-Request-Id when it is a plausible one, so that its logs and ours line up; otherwise a new one. */
+/**
+ * What each of our servers starts from: our logger, and every answer carrying the security headers — also those
+ * written past the routes: framework errors, Node's refusals of malformed HTTP, the 503 while closing.
+ */
+function createHost(logger: Logger, frameworkError: HttpServerOptions['frameworkError'], options: Pick<FastifyServerOptions, 'bodyLimit' | 'requestIdHeader' | 'genReqId'> = {}): FastifyInstance {
+  const app = Fastify({
+    ...options,
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: 'idle',
+    // Fastify's own 503 while closing is written past every hook, without the security headers:
+    // registerResponseHeaders answers it instead.
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => answerFrameworkError(frameworkError, error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: answerClientError,
+  });
+  registerSecurityHeaders(app);
+  registerResponseHeaders(app);
+  return app;
+}
+
 function requestId(request: { headers: IncomingHttpHeaders }): string {
   const incoming = request.headers['x-request-id'];
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -142,16 +148,7 @@ function registerProbes(app: FastifyInstance, readiness: () => Promise<Readiness
  * (a Prometheus agent or sidecar next to the process) reads it — never the public port.
  */
 export function createMetricsServer(logger: Logger, metrics: Metrics): FastifyInstance {
-  const app = Fastify({
-    loggerInstance: logger as unknown as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    forceCloseConnections: 'idle',
-    return503OnClosing: false, // as on the main server: registerResponseHeaders answers
-    frameworkErrors: (error, request, reply) => answerFrameworkError(undefined, error, request as FastifyRequest, reply as FastifyReply),
-    clientErrorHandler: answerClientError,
-  });
-  registerSecurityHeaders(app);
-  registerResponseHeaders(app);
+  const app = createHost(logger, undefined);
   serveMetrics(app, metrics);
   return app;
 }
